@@ -1,0 +1,117 @@
+"""Execute notebooks top to bottom, each in a fresh kernel, and print wall seconds and the kernel's peak memory.
+
+    python tools/benchmark.py                 # every lesson
+    python tools/benchmark.py 01 04_attention # only those (a number or a name prefix is enough)
+    python tools/benchmark.py --save 03       # also store the fresh outputs in the notebook (one clean run)
+    python tools/benchmark.py --readme        # also write the table into README.md between its markers
+
+Exits non-zero if any notebook fails. Peak memory is the kernel process's peak resident set (VmHWM, Linux);
+elsewhere it prints "n/a". Budgets (COURSE_DESIGN.md): ≤ 90 s and ≤ 1.5 GB a notebook, ≤ 8 min in all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+BUDGET_S, BUDGET_MB = 90, 1536
+MARK_BEGIN, MARK_END = "<!-- benchmark:begin -->", "<!-- benchmark:end -->"
+
+
+def select(names: list[str]) -> list[Path]:
+    every = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if not names:
+        return every
+    chosen = []
+    for name in names:
+        hits = [p for p in every if p.name.startswith(name) or p.stem == name]
+        if not hits:
+            raise SystemExit(f"no notebook matches {name!r}; have: {', '.join(p.name for p in every)}")
+        chosen += hits
+    return chosen
+
+
+def peak_mb(pid: int | None) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (OSError, TypeError):
+        return None
+    m = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(m.group(1)) / 1024 if m else None
+
+
+def run(path: Path, save: bool, timeout: int) -> tuple[float, float | None, str | None]:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}})
+    error, mem = None, None
+    start = time.perf_counter()
+    with client.setup_kernel():
+        try:
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+        except CellExecutionError as exc:
+            error = str(exc).strip().splitlines()[-1][:200]
+        seconds = time.perf_counter() - start
+        proc = getattr(client.km.provisioner, "process", None)
+        mem = peak_mb(getattr(proc, "pid", None))
+    if save and error is None:
+        nbformat.write(nb, path)
+    return seconds, mem, error
+
+
+def table(rows: list[tuple[str, float, float | None, str | None]]) -> str:
+    lines = ["| notebook | wall seconds | peak memory (MB) | status |", "|---|---:|---:|---|"]
+    for name, sec, mem, err in rows:
+        ok = "ok" if err is None else f"FAILED: {err}"
+        over = " (over budget)" if sec > BUDGET_S or (mem or 0) > BUDGET_MB else ""
+        lines.append(f"| {name} | {sec:.1f} | {'n/a' if mem is None else f'{mem:.0f}'} | {ok}{over} |")
+    total = sum(r[1] for r in rows)
+    lines.append(f"| **total** | **{total:.1f}** | | |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("names", nargs="*")
+    ap.add_argument("--save", action="store_true", help="store the fresh outputs in each notebook")
+    ap.add_argument("--readme", action="store_true", help="write the table into README.md")
+    ap.add_argument("--timeout", type=int, default=600, help="seconds a cell may take")
+    args = ap.parse_args()
+    rows = []
+    for path in select(args.names):
+        sec, mem, err = run(path, args.save, args.timeout)
+        rows.append((path.name, sec, mem, err))
+        print(f"{path.name}: {sec:.1f} s, {'n/a' if mem is None else f'{mem:.0f} MB'}, {'ok' if err is None else err}",
+              flush=True)
+    out = table(rows)
+    import torch
+
+    machine = (f"{os.cpu_count()} CPU cores, {platform.machine()}, Python {platform.python_version()}, "
+               f"torch {torch.__version__}, {time.strftime('%Y-%m-%d')}")
+    print()
+    print(out)
+    print(f"\nMeasured on: {machine}")
+    if args.readme:
+        readme = ROOT / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        if MARK_BEGIN not in text:
+            raise SystemExit("README.md has no benchmark markers")
+        head, rest = text.split(MARK_BEGIN, 1)
+        _, tail = rest.split(MARK_END, 1)
+        readme.write_text(f"{head}{MARK_BEGIN}\n{out}\n\nMeasured on: {machine}.\n{MARK_END}{tail}", encoding="utf-8")
+    return 1 if any(r[3] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
