@@ -121,7 +121,7 @@ def datasheet(world: dict[str, list[Pair]], seed: int = SEED) -> str:
         lines.append(f"| {s} | {len(n)} | {min(n)} / {sum(n) / len(n):.1f} / {max(n)} |")
     lines += [
         "",
-        f"No English sentence appears in more than one of train, valid, test and test_long. Clauses per sentence",
+        "No English sentence appears in more than one of train, valid, test and test_long. Clauses per sentence",
         f"in train/valid/test: {', '.join(f'{k}: {v:.0%}' for k, v in CLAUSE_MIX.items())}; test_long has",
         f"{LONG_CLAUSES[0]}–{LONG_CLAUSES[1]} clauses and at least {LONG_MIN_TOKENS} English tokens.",
         "",

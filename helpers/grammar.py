@@ -96,7 +96,7 @@ def _complements(t: list[str], j: int, verb: Verb, objects_relative: bool):
 
 def _pp(t: list[str], j: int, preps: tuple[str, ...]):
     if j < len(t) and t[j] in preps:
-        for k, noun, _, _ in _np(t, j + 1, relative=False):
+        for k, _noun, _, _ in _np(t, j + 1, relative=False):
             yield k, None, ()
 
 

@@ -53,7 +53,8 @@ def peak_mb(pid: int | None) -> float | None:
 
 def run(path: Path, save: bool, timeout: int) -> tuple[float, float | None, str | None]:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
     error, mem = None, None
     start = time.perf_counter()
     with client.setup_kernel():
