@@ -101,9 +101,32 @@ def sync(path: Path) -> bool:
     return changed
 
 
+def sync_readme() -> bool:
+    """The README's badge line opens lesson 00."""
+    path = ROOT / "README.md"
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    idx = next((i for i, line in enumerate(lines) if line.startswith(BADGE_PREFIX)), None)
+    if idx is None:
+        raise ValueError("README.md: no badge line starting with " + BADGE_PREFIX)
+    lines[idx] = badge_line("00_welcome.ipynb")
+    new = "\n".join(lines)
+    if new == text:
+        return False
+    path.write_text(new, encoding="utf-8")
+    return True
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    if sync_readme():
+        if check:
+            stale.append("README.md")
+            (ROOT / "README.md").write_text(readme, encoding="utf-8")
+        else:
+            print("updated README.md")
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         if check:
             before = path.read_text(encoding="utf-8")
