@@ -1,0 +1,135 @@
+"""Self-attention, piece by piece: scaled dot-product attention, multi-head attention, positions and masks.
+
+Letters used in shapes: B = batch, T = query length, S = key/value length, C = model width (embed_dim),
+nh = number of heads, hs = head size (C // nh), d = the size of one query/key vector.
+
+Masks here are *allowed* masks, as in ``F.scaled_dot_product_attention``: a bool tensor that is True where a
+query may look at a key. ``padding_mask`` and ``causal_mask`` build them; ``nn.MultiheadAttention`` wants the
+opposite (True = blocked), so pass it ``~mask``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def scaled_dot_product_attention(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None = None, scale: bool = True
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """softmax(q kᵀ / √d) v. q: (..., T, d), k: (..., S, d), v: (..., S, dv); mask (..., T, S) True = allowed.
+
+    Returns the output (..., T, dv) and the weights (..., T, S). ``scale=False`` drops the 1/√d.
+    """
+    if q.dim() < 2 or k.dim() < 2 or v.dim() < 2:
+        raise ValueError(f"q, k, v: got shapes {tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}; "
+                         "expected at least 2-D (..., length, size)")
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(f"k: got last dimension {k.shape[-1]} but q has {q.shape[-1]}; "
+                         "expected queries and keys of the same size d")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"v: got {v.shape[-2]} positions but k has {k.shape[-2]}; expected one value per key")
+    d = q.shape[-1]
+    scores = q @ k.transpose(-2, -1)  # (..., T, d) @ (..., d, S) → (..., T, S)
+    if scale:
+        scores = scores / math.sqrt(d)
+    if mask is not None:
+        if mask.dtype != torch.bool:
+            raise ValueError(f"mask: got dtype {mask.dtype}; expected a bool tensor (True = allowed)")
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = torch.softmax(scores, dim=-1)  # (..., T, S), each row sums to 1
+    return weights @ v, weights  # (..., T, S) @ (..., S, dv) → (..., T, dv)
+
+
+def causal_mask(T: int, device: torch.device | str | None = None) -> torch.Tensor:
+    """(T, T) bool, True on and below the diagonal: position t may look at positions 0..t only."""
+    if isinstance(T, bool) or not isinstance(T, int) or T < 1:
+        raise ValueError(f"T: got {T!r}; expected an int >= 1")
+    return torch.ones(T, T, dtype=torch.bool, device=device).tril()
+
+
+def padding_mask(key_padding_mask: torch.Tensor, T: int | None = None) -> torch.Tensor:
+    """(B, S) real-token mask (True = real, as pad_batch returns) → (B, 1, T, S) allowed mask for all heads."""
+    if key_padding_mask.dim() != 2 or key_padding_mask.dtype != torch.bool:
+        raise ValueError(f"key_padding_mask: got shape {tuple(key_padding_mask.shape)} and dtype "
+                         f"{key_padding_mask.dtype}; expected a (B, S) bool tensor, True where a token is real")
+    B, S = key_padding_mask.shape
+    T = S if T is None else T
+    return key_padding_mask[:, None, None, :].expand(B, 1, T, S)  # (B, 1, T, S)
+
+
+def sinusoidal_positions(max_len: int, d_model: int) -> torch.Tensor:
+    """Vaswani et al.'s encodings, (max_len, d_model): PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(…)."""
+    if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
+        raise ValueError(f"max_len: got {max_len!r}; expected an int >= 1")
+    if isinstance(d_model, bool) or not isinstance(d_model, int) or d_model < 2 or d_model % 2:
+        raise ValueError(f"d_model: got {d_model!r}; expected an even int >= 2")
+    pos = torch.arange(max_len, dtype=torch.float32)[:, None]  # (max_len, 1)
+    freq = torch.exp(-math.log(10000.0) * torch.arange(0, d_model, 2, dtype=torch.float32) / d_model)  # (d/2,)
+    pe = torch.zeros(max_len, d_model)
+    pe[:, 0::2] = torch.sin(pos * freq)  # (max_len, d/2)
+    pe[:, 1::2] = torch.cos(pos * freq)
+    return pe
+
+
+class MultiHeadAttention(nn.Module):
+    """nh heads of scaled dot-product attention side by side, laid out like ``nn.MultiheadAttention``.
+
+    ``in_proj_weight`` (3C, C) stacks W_q, W_k, W_v; ``out_proj`` mixes the heads back to C. Batch first.
+    """
+
+    def __init__(self, embed_dim: int, num_heads: int, bias: bool = True):
+        super().__init__()
+        if isinstance(embed_dim, bool) or not isinstance(embed_dim, int) or embed_dim < 1:
+            raise ValueError(f"embed_dim: got {embed_dim!r}; expected an int >= 1")
+        if isinstance(num_heads, bool) or not isinstance(num_heads, int) or num_heads < 1:
+            raise ValueError(f"num_heads: got {num_heads!r}; expected an int >= 1")
+        if embed_dim % num_heads:
+            raise ValueError(f"embed_dim: got {embed_dim}, not divisible by num_heads={num_heads}; "
+                             "expected each head to get embed_dim // num_heads channels")
+        self.embed_dim, self.num_heads, self.head_dim = embed_dim, num_heads, embed_dim // num_heads
+        self.in_proj_weight = nn.Parameter(torch.empty(3 * embed_dim, embed_dim))
+        self.in_proj_bias = nn.Parameter(torch.zeros(3 * embed_dim)) if bias else None
+        self.out_proj = nn.Linear(embed_dim, embed_dim, bias=bias)
+        nn.init.xavier_uniform_(self.in_proj_weight)
+
+    def forward(
+        self, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, mask: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """query (B, T, C), key/value (B, S, C), mask broadcastable to (B, nh, T, S) → (B, T, C), (B, nh, T, S)."""
+        if query.dim() != 3 or query.shape[-1] != self.embed_dim:
+            raise ValueError(f"query: got shape {tuple(query.shape)}; expected (B, T, {self.embed_dim})")
+        if key.shape != value.shape or key.dim() != 3 or key.shape[-1] != self.embed_dim:
+            raise ValueError(f"key/value: got shapes {tuple(key.shape)} and {tuple(value.shape)}; "
+                             f"expected both (B, S, {self.embed_dim})")
+        B, T, C = query.shape
+        S, nh, hs = key.shape[1], self.num_heads, self.head_dim
+        w_q, w_k, w_v = self.in_proj_weight.chunk(3)  # each (C, C)
+        b_q, b_k, b_v = self.in_proj_bias.chunk(3) if self.in_proj_bias is not None else (None, None, None)
+        q = F.linear(query, w_q, b_q).view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+        k = F.linear(key, w_k, b_k).view(B, S, nh, hs).transpose(1, 2)    # (B, nh, S, hs)
+        v = F.linear(value, w_v, b_v).view(B, S, nh, hs).transpose(1, 2)  # (B, nh, S, hs)
+        out, weights = scaled_dot_product_attention(q, k, v, mask)        # (B, nh, T, hs), (B, nh, T, S)
+        out = out.transpose(1, 2).reshape(B, T, C)                         # heads side by side: (B, T, C)
+        return self.out_proj(out), weights
+
+
+def copy_to_torch(mha: MultiHeadAttention) -> nn.MultiheadAttention:
+    """A batch-first ``nn.MultiheadAttention`` holding the same weights as ``mha``."""
+    ref = nn.MultiheadAttention(mha.embed_dim, mha.num_heads, bias=mha.in_proj_bias is not None,
+                                batch_first=True)
+    with torch.no_grad():
+        ref.in_proj_weight.copy_(mha.in_proj_weight)
+        ref.out_proj.weight.copy_(mha.out_proj.weight)
+        if mha.in_proj_bias is not None:
+            ref.in_proj_bias.copy_(mha.in_proj_bias)
+            ref.out_proj.bias.copy_(mha.out_proj.bias)
+    return ref
+
+
+def attention_entropy(weights: torch.Tensor) -> torch.Tensor:
+    """Entropy (nats) of each attention row, (..., T, S) → (...,  T): 0 = one-hot, log S = uniform."""
+    return -(weights * torch.log(weights.clamp_min(1e-12))).sum(-1)
