@@ -1,0 +1,121 @@
+"""helpers/attention.py: equal to F.scaled_dot_product_attention and nn.MultiheadAttention, masks, positions."""
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from helpers.attention import (
+    MultiHeadAttention,
+    attention_entropy,
+    causal_mask,
+    copy_to_torch,
+    padding_mask,
+    scaled_dot_product_attention,
+    sinusoidal_positions,
+)
+
+
+def test_sdpa_equals_torch_odd_sizes():
+    torch.manual_seed(0)
+    q, k, v = torch.randn(2, 3, 5, 7), torch.randn(2, 3, 6, 7), torch.randn(2, 3, 6, 4)
+    out, w = scaled_dot_product_attention(q, k, v)
+    assert out.shape == (2, 3, 5, 4) and w.shape == (2, 3, 5, 6)
+    torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v))
+    torch.testing.assert_close(w.sum(-1), torch.ones(2, 3, 5))
+
+
+def test_sdpa_with_masks_equals_torch():
+    torch.manual_seed(0)
+    q, k, v = torch.randn(2, 5, 3), torch.randn(2, 5, 3), torch.randn(2, 5, 4)
+    out, w = scaled_dot_product_attention(q, k, v, causal_mask(5))
+    torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v, is_causal=True))
+    assert torch.all(w[:, torch.ones(5, 5, dtype=torch.bool).triu(1)] == 0)
+    real = torch.tensor([[True] * 5, [True, True, True, False, False]])
+    m = padding_mask(real)[:, 0]  # (B, T, S)
+    out, w = scaled_dot_product_attention(q, k, v, m)
+    torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v, attn_mask=m))
+    assert torch.all(w[1, :, 3:] == 0)
+
+
+def test_sdpa_unscaled_is_plain_dot_product():
+    q, k, v = torch.randn(4, 9), torch.randn(6, 9), torch.randn(6, 2)
+    _, w = scaled_dot_product_attention(q, k, v, scale=False)
+    torch.testing.assert_close(w, torch.softmax(q @ k.T, -1))
+    out, _ = scaled_dot_product_attention(q * math.sqrt(9), k, v, scale=True)
+    torch.testing.assert_close(out, scaled_dot_product_attention(q, k, v, scale=False)[0])
+
+
+def test_multihead_equals_nn_multiheadattention_cross_attention():
+    torch.manual_seed(0)
+    mha = MultiHeadAttention(embed_dim=15, num_heads=5)
+    ref = copy_to_torch(mha)
+    q, kv = torch.randn(2, 4, 15), torch.randn(2, 7, 15)
+    out, w = mha(q, kv, kv)
+    ref_out, ref_w = ref(q, kv, kv, average_attn_weights=False)
+    assert out.shape == (2, 4, 15) and w.shape == (2, 5, 4, 7)
+    torch.testing.assert_close(out, ref_out, atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(w, ref_w, atol=1e-5, rtol=1e-4)
+
+
+def test_multihead_with_masks_equals_torch():
+    torch.manual_seed(1)
+    mha = MultiHeadAttention(embed_dim=12, num_heads=3)
+    ref = copy_to_torch(mha)
+    x = torch.randn(3, 6, 12)
+    real = torch.tensor([[True] * 6, [True] * 4 + [False] * 2, [True] * 2 + [False] * 4])
+    mask = causal_mask(6)[None, None] & padding_mask(real)  # (B, 1, T, T)
+    out, w = mha(x, x, x, mask)
+    ref_out, ref_w = ref(x, x, x, key_padding_mask=~real, attn_mask=~causal_mask(6), average_attn_weights=False)
+    torch.testing.assert_close(out, ref_out, atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(w, ref_w, atol=1e-5, rtol=1e-4)
+
+
+def test_self_attention_without_positions_is_permutation_equivariant():
+    torch.manual_seed(0)
+    mha = MultiHeadAttention(10, 2)
+    x = torch.randn(1, 7, 10)
+    perm = torch.randperm(7)
+    out, _ = mha(x, x, x)
+    out_p, _ = mha(x[:, perm], x[:, perm], x[:, perm])
+    torch.testing.assert_close(out_p, out[:, perm], atol=1e-5, rtol=1e-4)
+
+
+def test_sinusoidal_positions_formula():
+    pe = sinusoidal_positions(50, 16)
+    assert pe.shape == (50, 16)
+    p, i = 7, 3
+    assert pe[p, 2 * i].item() == pytest.approx(math.sin(p / 10000 ** (2 * i / 16)), abs=1e-5)
+    assert pe[p, 2 * i + 1].item() == pytest.approx(math.cos(p / 10000 ** (2 * i / 16)), abs=1e-5)
+    torch.testing.assert_close(pe[0, 1::2], torch.ones(8))
+
+
+def test_entropy_bounds():
+    uniform = torch.full((2, 8), 1 / 8)
+    onehot = torch.eye(8)[:2]
+    torch.testing.assert_close(attention_entropy(uniform), torch.full((2,), math.log(8)))
+    torch.testing.assert_close(attention_entropy(onehot), torch.zeros(2))
+
+
+def test_bad_inputs_raise_value_error_naming_the_argument():
+    with pytest.raises(ValueError, match="k"):
+        scaled_dot_product_attention(torch.randn(2, 3), torch.randn(2, 4), torch.randn(2, 4))
+    with pytest.raises(ValueError, match="v"):
+        scaled_dot_product_attention(torch.randn(2, 3), torch.randn(4, 3), torch.randn(5, 3))
+    with pytest.raises(ValueError, match="mask"):
+        scaled_dot_product_attention(torch.randn(2, 3), torch.randn(4, 3), torch.randn(4, 3), torch.ones(2, 4))
+    with pytest.raises(ValueError, match="T"):
+        causal_mask(0)
+    with pytest.raises(ValueError, match="key_padding_mask"):
+        padding_mask(torch.ones(2, 3))
+    with pytest.raises(ValueError, match="d_model"):
+        sinusoidal_positions(10, 7)
+    with pytest.raises(ValueError, match="max_len"):
+        sinusoidal_positions(0, 8)
+    with pytest.raises(ValueError, match="embed_dim"):
+        MultiHeadAttention(10, 3)
+    with pytest.raises(ValueError, match="num_heads"):
+        MultiHeadAttention(10, 0)
+    with pytest.raises(ValueError, match="query"):
+        MultiHeadAttention(10, 2)(torch.randn(2, 3, 9), torch.randn(2, 3, 10), torch.randn(2, 3, 10))
