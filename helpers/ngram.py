@@ -1,0 +1,247 @@
+"""A count-based auto-complete (an n-gram language model): predict the next word from what followed the same
+few words in the training text.
+
+    model = count_ngrams(sentences, order=3)       # every context of 0, 1, 2 words → next-word counts
+    next_word_probs(model, "the cat sat on the")   # [("tree", 0.12), ("book", 0.11), …], most likely first
+    greedy_complete(model, "the cat")              # keep taking the most likely word until "." or "?"
+
+A context the training text never showed is shortened from the left ("backoff") until one was seen, so the model
+always answers. Lesson 00 builds the same counts inline first; this module is what later lessons reuse. The
+exercise checkers of lesson 00 sit at the end (next-word probabilities from a bigram table, and the parameter
+count of the small GRU language model the course compares the counts with).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from torch import nn
+
+from .exercises import Check, Result, equal, run_checks, short
+
+BOS = "<s>"  # pads the start of a sentence, so the first word also has a context
+STOP = (".", "?", "!")
+
+
+@dataclass
+class NGramModel:
+    """``counts[context]`` is a Counter of the words that followed ``context`` (a tuple of 0 … order-1 words)."""
+
+    order: int
+    counts: dict[tuple[str, ...], Counter]
+
+
+def _tokens(text: str | Sequence[str], name: str) -> list[str]:
+    if isinstance(text, str):
+        from .tinyworld import tokenize
+
+        return tokenize(text)
+    if isinstance(text, Sequence) and all(isinstance(t, str) for t in text):
+        return [t.lower() for t in text]
+    raise ValueError(f"{name}: got {type(text).__name__}; expected a string or a list of word tokens")
+
+
+def count_ngrams(sentences: Iterable[Sequence[str]], order: int = 3) -> NGramModel:
+    """Count, for every context of up to ``order - 1`` words, which word came next in ``sentences``."""
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        raise ValueError(f"order: got {order!r}; expected a whole number ≥ 1 (1 = unigram, 2 = bigram, …)")
+    pairs: Counter = Counter()  # (context, next word) → count
+    n_sentences = 0
+    for s in sentences:
+        tokens = _tokens(s, "sentences")
+        n_sentences += 1
+        padded = [BOS] * (order - 1) + tokens
+        pairs.update((tuple(padded[i - k:i]), padded[i])  # contexts of k = 0, 1, …, order-1 words before i
+                     for i in range(order - 1, len(padded)) for k in range(order))
+    counts: dict[tuple[str, ...], Counter] = {}
+    for (ctx, word), c in pairs.items():
+        counts.setdefault(ctx, Counter())[word] = c
+    if not counts:
+        raise ValueError(f"sentences: got {n_sentences} sentences and no words; expected at least one "
+                         "non-empty tokenised sentence")
+    return NGramModel(order, counts)
+
+
+def lower_order(model: NGramModel, order: int) -> NGramModel:
+    """The same counts seen by a model of a lower ``order``: only the contexts shorter than ``order`` words.
+
+    Counting once at order 5 therefore gives the unigram … 4-gram models too (equal to counting each anew).
+    """
+    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= model.order:
+        raise ValueError(f"order: got {order!r}; expected a whole number from 1 to the model's order {model.order}")
+    return NGramModel(order, {ctx: c for ctx, c in model.counts.items() if len(ctx) < order})
+
+
+def context_of(model: NGramModel, prompt: str | Sequence[str]) -> tuple[str, ...]:
+    """The last ``order - 1`` words of ``prompt``, padded on the left with ``<s>``."""
+    tokens = _tokens(prompt, "prompt")
+    n = model.order - 1
+    return tuple(([BOS] * n + tokens)[len(tokens):]) if n else ()
+
+
+def next_word_counts(model: NGramModel, prompt: str | Sequence[str]) -> tuple[tuple[str, ...], Counter]:
+    """(the context actually used, its next-word counts): the longest context of the prompt that was seen."""
+    ctx = context_of(model, prompt)
+    while ctx not in model.counts:
+        ctx = ctx[1:]  # back off: forget the oldest word
+    return ctx, model.counts[ctx]
+
+
+def ranked(counts: Counter) -> list[tuple[str, int]]:
+    """Words by count, largest first; ties in alphabetical order, so every machine ranks alike."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def next_word_probs(
+    model: NGramModel, prompt: str | Sequence[str], top_k: int | None = None
+) -> list[tuple[str, float]]:
+    """[(word, probability), …] for the word after ``prompt``, most likely first (all words, or ``top_k``)."""
+    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
+        raise ValueError(f"top_k: got {top_k!r}; expected None or a whole number ≥ 1")
+    _, counts = next_word_counts(model, prompt)
+    total = sum(counts.values())
+    return [(w, c / total) for w, c in ranked(counts)[:top_k]]
+
+
+def predict_next(model: NGramModel, prompt: str | Sequence[str]) -> str:
+    """The single most likely next word."""
+    counts = next_word_counts(model, prompt)[1]
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]  # the first of ``ranked``, without sorting
+
+
+def greedy_complete(model: NGramModel, prompt: str | Sequence[str], max_new_tokens: int = 20) -> list[str]:
+    """The prompt's tokens followed by the most likely word, again and again, until a full stop (or the limit)."""
+    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 0:
+        raise ValueError(f"max_new_tokens: got {max_new_tokens!r}; expected a whole number ≥ 0")
+    tokens = _tokens(prompt, "prompt")
+    for _ in range(max_new_tokens):
+        if tokens and tokens[-1] in STOP:
+            break
+        tokens.append(predict_next(model, tokens))
+    return tokens
+
+
+def n_stored_counts(model: NGramModel) -> int:
+    """How many numbers the model keeps: one count per (context, next word) pair seen in training."""
+    return sum(len(c) for c in model.counts.values())
+
+
+def next_word_accuracy(predict: Callable[[list[str]], str | None], sentences: Iterable[Sequence[str]]) -> float:
+    """Share of positions in ``sentences`` where ``predict(words so far)`` is the word that really came next."""
+    right = total = 0
+    for s in sentences:
+        tokens = _tokens(s, "sentences")
+        for i in range(len(tokens)):
+            right += predict(tokens[:i]) == tokens[i]
+            total += 1
+    if total == 0:
+        raise ValueError("sentences: got no words; expected at least one non-empty sentence")
+    return right / total
+
+
+def context_seen_share(model: NGramModel, sentences: Iterable[Sequence[str]]) -> float:
+    """Share of positions in ``sentences`` whose full ``order - 1``-word context occurs in the training counts."""
+    seen = total = 0
+    for s in sentences:
+        tokens = _tokens(s, "sentences")
+        for i in range(len(tokens)):
+            seen += context_of(model, tokens[:i]) in model.counts
+            total += 1
+    if total == 0:
+        raise ValueError("sentences: got no words; expected at least one non-empty sentence")
+    return seen / total
+
+
+# ---------------------------------------------------------------------------------------- exercise checkers
+_TOY = ["the cat sat on the mat .", "the cat sat on the book .", "the dog sat on the mat .", "a dog ran away ."]
+
+
+def toy_bigram_counts() -> dict[str, Counter]:
+    """The bigram table of four toy sentences: word → Counter of the words that followed it."""
+    table: dict[str, Counter] = {}
+    for s in _TOY:
+        t = s.split()
+        for a, b in zip(t[:-1], t[1:], strict=True):
+            table.setdefault(a, Counter())[b] += 1
+    return table
+
+
+def _probs_ok(fn: Callable, word: str) -> tuple[bool, str]:
+    table = toy_bigram_counts()
+    got = fn(table, word)
+    if not isinstance(got, dict):
+        return False, f"got {short(got)}; expected a dict of word → probability"
+    want = {w: c / sum(table[word].values()) for w, c in table[word].items()}
+    if set(got) != set(want):
+        return False, f"got the words {sorted(got)}; expected {sorted(want)}"
+    bad = [w for w in want if not isinstance(got[w], int | float) or abs(got[w] - want[w]) > 1e-9]
+    if bad:
+        return False, f"got {bad[0]!r}: {short(got[bad[0]])}; expected {want[bad[0]]:.3f}"
+    return True, ""
+
+
+def check_next_word_probs(fn: Callable[[dict[str, Counter], str], dict[str, float]]) -> Result:
+    """Exercise: ``fn(bigram_counts, word)`` → {next word: probability} from a table of counts."""
+    table = toy_bigram_counts()
+    return run_checks("Exercise 1: next-word probabilities from bigram counts", [
+        Check('after "the": mat 2/4, cat 1/4, book 0 … (the table of four toy sentences)',
+              lambda: _probs_ok(fn, "the"), hint="divide each count in counts[word] by their sum"),
+        Check('after "sat": "on" with probability 1', lambda: _probs_ok(fn, "sat"),
+              hint="a word that was always followed by the same word gets probability 1"),
+        Check("the probabilities sum to 1", lambda: abs(sum(fn(table, "the").values()) - 1) < 1e-9,
+              hint="probabilities, not counts: divide by the total"),
+        equal('an unseen word ("zebra") gets an empty dict', lambda: fn(table, "zebra"), {},
+              hint="counts.get(word, {}) avoids a KeyError for a word the table never saw"),
+    ])
+
+
+def gru_lm(vocab_size: int, embed_dim: int, hidden_dim: int) -> nn.Module:
+    """The course's smallest neural language model: embedding → GRU → linear layer back to the vocabulary."""
+    for name, v in (("vocab_size", vocab_size), ("embed_dim", embed_dim), ("hidden_dim", hidden_dim)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f"{name}: got {v!r}; expected a whole number ≥ 1")
+    return nn.ModuleDict({"embed": nn.Embedding(vocab_size, embed_dim),
+                          "gru": nn.GRU(embed_dim, hidden_dim, batch_first=True),
+                          "out": nn.Linear(hidden_dim, vocab_size)})
+
+
+def n_parameters(model: nn.Module) -> int:
+    """How many numbers training would learn: the sizes of all the model's parameter tensors, added up."""
+    return sum(p.numel() for p in model.parameters())
+
+
+def check_gru_parameters(fn: Callable[[int, int, int], int]) -> Result:
+    """Exercise: ``fn(vocab_size, embed_dim, hidden_dim)`` → the parameter count of ``gru_lm`` by formula."""
+    sizes = [(150, 32, 64), (10, 3, 5), (1000, 16, 8)]
+    want = {s: n_parameters(gru_lm(*s)) for s in sizes}
+    return run_checks("Exercise 2: count a GRU language model's parameters", [
+        equal(f"vocab {v}, embedding {e}, hidden {h}: {want[(v, e, h)]:,} parameters",
+              lambda v=v, e=e, h=h: fn(v, e, h), want[(v, e, h)],
+              hint="embedding V·E; GRU 3 gates × (E·H + H·H + 2·H), PyTorch keeps two bias vectors; "
+                   "output layer H·V + V")
+        for v, e, h in sizes
+    ])
+
+
+def check_orders_of_magnitude(answer: object, ours: int, theirs: float = 175e9) -> Result:
+    """Exercise: how many powers of ten separate ``ours`` from ``theirs`` (GPT-3's 175 billion), to the nearest one."""
+    want = round(math.log10(theirs / ours))
+
+    def test() -> tuple[bool, str]:
+        if answer is None or answer is Ellipsis:
+            return False, "no answer yet: replace the ... with a number and run the cell again"
+        if not isinstance(answer, int | float) or isinstance(answer, bool):
+            return False, f"got {short(answer)}; expected a number"
+        if abs(answer - theirs / ours) < 0.01 * theirs / ours:
+            return False, "that is the ratio itself; the question asks how many tens multiply up to it"
+        if answer != round(answer):
+            return False, f"got {answer}; round to the nearest whole number"
+        return answer == want, "" if answer == want else f"got {answer}; not quite (see the hint)"
+
+    return run_checks("Exercise 3: read the log axis", [
+        Check(f"powers of ten from ours ({ours:,} parameters) to GPT-3 ({theirs:,.0f})", test,
+              hint="on a log axis every gridline is ×10; count them, or compute round(math.log10(theirs / ours))"),
+    ])
