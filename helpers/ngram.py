@@ -186,8 +186,10 @@ def _probs_ok(fn: Callable, word: str) -> tuple[bool, str]:
 def check_next_word_probs(fn: Callable[[dict[str, Counter], str], dict[str, float]]) -> Result:
     """Exercise: ``fn(bigram_counts, word)`` → {next word: probability} from a table of counts."""
     table = toy_bigram_counts()
+    total = sum(table["the"].values())
+    after_the = ", ".join(f"{w} {c}/{total}" for w, c in ranked(table["the"]))
     return run_checks("Exercise 1: next-word probabilities from bigram counts", [
-        Check('after "the": mat 2/4, cat 1/4, book 0 … (the table of four toy sentences)',
+        Check(f'after "the" in four toy sentences: {after_the}',
               lambda: _probs_ok(fn, "the"), hint="divide each count in counts[word] by their sum"),
         Check('after "sat": "on" with probability 1', lambda: _probs_ok(fn, "sat"),
               hint="a word that was always followed by the same word gets probability 1"),
