@@ -133,3 +133,47 @@ def copy_to_torch(mha: MultiHeadAttention) -> nn.MultiheadAttention:
 def attention_entropy(weights: torch.Tensor) -> torch.Tensor:
     """Entropy (nats) of each attention row, (..., T, S) → (...,  T): 0 = one-hot, log S = uniform."""
     return -(weights * torch.log(weights.clamp_min(1e-12))).sum(-1)
+
+
+# ------------------------------------------------------------------------------------------ exercise checkers
+def check_causal_mask(fn) -> object:
+    """Exercise: ``fn(T)`` returns the (T, T) bool mask, True where position t may look (keys 0..t)."""
+    from .exercises import Check, equal, run_checks
+
+    return run_checks("Exercise: the causal mask", [
+        equal("T = 4 gives the lower triangle", lambda: fn(4), causal_mask(4),
+              hint="torch.ones(T, T, dtype=torch.bool).tril() keeps the diagonal and everything below it"),
+        Check("it is a bool tensor (True = may attend)",
+              lambda: (fn(3).dtype == torch.bool, f"got dtype {fn(3).dtype}"),
+              hint="make it with dtype=torch.bool, or compare: (… >= …)"),
+        equal("T = 1 lets the only token see itself", lambda: fn(1), causal_mask(1),
+              hint="the diagonal must be True: a token may always look at itself"),
+        Check("masked attention equals F.scaled_dot_product_attention(is_causal=True)", lambda: _causal_ok(fn),
+              hint="True on and below the diagonal; False above it (the future)"),
+    ])
+
+
+def _causal_ok(fn) -> bool:
+    g = torch.Generator().manual_seed(0)
+    q, k, v = (torch.randn(2, 6, 5, generator=g) for _ in range(3))
+    out, _ = scaled_dot_product_attention(q, k, v, fn(6))
+    return bool(torch.allclose(out, F.scaled_dot_product_attention(q, k, v, is_causal=True), atol=1e-5))
+
+
+def check_attention(fn) -> object:
+    """Exercise: ``fn(q, k, v)`` returns softmax(q kᵀ / √d) v for q (..., T, d), k (..., S, d), v (..., S, dv)."""
+    from .exercises import equal, run_checks
+
+    g = torch.Generator().manual_seed(1)
+    q, k, v = torch.randn(2, 3, 7, generator=g), torch.randn(2, 5, 7, generator=g), torch.randn(2, 5, 4, generator=g)
+    q4, k4, v4 = (torch.randn(2, 3, 4, 5, generator=g) for _ in range(3))
+    return run_checks("Exercise: scaled dot-product attention", [
+        equal("output shape (B, T, dv) = (2, 3, 4)", lambda: tuple(fn(q, k, v).shape), (2, 3, 4),
+              hint="scores = q @ k.transpose(-2, -1) is (B, T, S); weights @ v is (B, T, dv)"),
+        equal("equals F.scaled_dot_product_attention", lambda: fn(q, k, v),
+              F.scaled_dot_product_attention(q, k, v),
+              hint="divide the scores by math.sqrt(d) with d = q.shape[-1], then softmax over the last axis"),
+        equal("works with heads too: (B, nh, T, d) inputs", lambda: fn(q4, k4, v4),
+              F.scaled_dot_product_attention(q4, k4, v4),
+              hint="transpose only the last two axes of k: k.transpose(-2, -1), not k.T"),
+    ])

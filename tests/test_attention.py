@@ -119,3 +119,31 @@ def test_bad_inputs_raise_value_error_naming_the_argument():
         MultiHeadAttention(10, 0)
     with pytest.raises(ValueError, match="query"):
         MultiHeadAttention(10, 2)(torch.randn(2, 3, 9), torch.randn(2, 3, 10), torch.randn(2, 3, 10))
+
+
+def _stub(*args):
+    raise NotImplementedError
+
+
+def test_check_causal_mask_passes_solution_fails_wrong_answers(capsys):
+    from helpers.attention import check_causal_mask
+
+    assert check_causal_mask(lambda T: torch.ones(T, T, dtype=torch.bool).tril())
+    assert not check_causal_mask(lambda T: torch.ones(T, T, dtype=torch.bool).triu())  # the future, not the past
+    assert not check_causal_mask(lambda T: torch.ones(T, T, dtype=torch.bool).tril(-1))  # no diagonal
+    assert not check_causal_mask(lambda T: torch.ones(T, T).tril())  # floats, not bools
+    assert not check_causal_mask(lambda T: None)
+    assert not check_causal_mask(_stub)  # untouched stub: no exception
+    assert "not written yet" in capsys.readouterr().out
+
+
+def test_check_attention_passes_solution_fails_wrong_answers(capsys):
+    from helpers.attention import check_attention
+
+    assert check_attention(lambda q, k, v: torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), -1) @ v)
+    assert not check_attention(lambda q, k, v: torch.softmax(q @ k.transpose(-2, -1), -1) @ v)  # no scaling
+    assert not check_attention(lambda q, k, v: torch.softmax(q @ k.transpose(-2, -1) / q.shape[-1], -1) @ v)
+    assert not check_attention(lambda q, k, v: torch.softmax(q @ k.transpose(-2, -1) / 2, 1) @ v)  # wrong axis
+    assert not check_attention(lambda q, k, v: q)
+    assert not check_attention(_stub)
+    assert "not written yet" in capsys.readouterr().out
