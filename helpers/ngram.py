@@ -14,10 +14,12 @@ count of the small GRU language model the course compares the counts with).
 from __future__ import annotations
 
 import math
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from matplotlib.figure import Figure
 from torch import nn
 
 from .exercises import Check, Result, equal, run_checks, short
@@ -153,6 +155,19 @@ def context_seen_share(model: NGramModel, sentences: Iterable[Sequence[str]]) ->
     if total == 0:
         raise ValueError("sentences: got no words; expected at least one non-empty sentence")
     return seen / total
+
+
+def plot_next_words(model: NGramModel, prompt: str | Sequence[str], top_k: int = 8) -> Figure:
+    """Bar chart of the ``top_k`` next-word probabilities after ``prompt``, titled with the greedy continuation
+    and the context the model actually used (lesson 00's explorer draws this)."""
+    from .plots import bar_top_k
+    from .tinyworld import detokenize
+
+    words, probs = zip(*next_word_probs(model, prompt, top_k=top_k), strict=True)
+    used, _ = next_word_counts(model, prompt)
+    continuation = textwrap.fill(detokenize(greedy_complete(model, prompt)), width=52)
+    return bar_top_k(list(words), list(probs), highlight=words[0],
+                     title=f"{continuation}\n(order {model.order}; context used: {' '.join(used) or 'none'})")
 
 
 # ---------------------------------------------------------------------------------------- exercise checkers

@@ -108,6 +108,28 @@ def test_gru_lm_and_bad_sizes():
             ngram.gru_lm(**args)
 
 
+def test_plot_next_words_and_its_explorer():
+    import ipywidgets as widgets
+    from matplotlib.figure import Figure
+
+    from helpers.widgets import explorer
+
+    models = {n: ngram.count_ngrams(TOY, order=n) for n in (1, 2, 3)}
+    fig = ngram.plot_next_words(models[3], "the cat sat on the")
+    assert isinstance(fig, Figure)
+    assert "The cat sat on the mat." in fig.axes[0].get_title()
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["mat", "book"]
+    ex = explorer(lambda prompt, order: ngram.plot_next_words(models[order], prompt),
+                  {"prompt": widgets.Text(value="the dog"), "order": widgets.IntSlider(value=2, min=1, max=3)})
+    for prompt in ["", "The Zebra!!", "?", "   ", "l'oiseau", "THE CAT"]:
+        ex.controls["prompt"].value = prompt
+        assert ex.last_error is None, prompt
+    ex.controls["order"].value = 1
+    assert ex.last_error is None and ex.n_draws == 8
+    with pytest.raises(ValueError, match="top_k"):
+        ngram.plot_next_words(models[2], "the", top_k=0)
+
+
 # ------------------------------------------------------------------------------------------------ checkers
 def probs_solution(counts, word):
     following = counts.get(word, {})
