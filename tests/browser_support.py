@@ -192,7 +192,9 @@ class JupyterLab:
                 "--ServerApp.ip=127.0.0.1", "--allow-root", f"--ServerApp.root_dir={self.root_dir}",
                 "--ServerApp.port_retries=0",
                 f"--LabApp.workspaces_dir={self.work_dir / 'workspaces'}",
-                f"--LabApp.user_settings_dir={self.work_dir / 'settings'}"]
+                f"--LabApp.user_settings_dir={self.work_dir / 'settings'}",
+                # JupyterLab checkpoints a notebook when it opens it: keep that out of the served folder.
+                f"--FileCheckpoints.checkpoint_dir={self.work_dir / 'checkpoints'}"]
         return cmd
 
     def start(self) -> JupyterLab:

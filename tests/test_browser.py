@@ -179,6 +179,8 @@ def test_readme_quick_start_opens_lesson_00(browser, tmp_path):
     notebook = last[2]
     assert (ROOT / notebook).is_file(), f"the Quick start opens {notebook}, which does not exist"
     before = hashlib.sha256((ROOT / notebook).read_bytes()).hexdigest()
+    folder = (ROOT / notebook).parent
+    entries = set(p.name for p in folder.iterdir())
 
     shots = tmp_path / "screenshots"
     shots.mkdir()
@@ -202,3 +204,5 @@ def test_readme_quick_start_opens_lesson_00(browser, tmp_path):
     print(f"Quick start: server up and {notebook} open in {time.monotonic() - t0:.1f} s")
     after = hashlib.sha256((ROOT / notebook).read_bytes()).hexdigest()
     assert before == after, f"opening {notebook} changed the committed file; screenshots in {shots}"
+    added = set(p.name for p in folder.iterdir()) - entries
+    assert not added, f"opening {notebook} left {sorted(added)} in {folder}; screenshots in {shots}"
