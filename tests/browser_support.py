@@ -59,8 +59,9 @@ RUN_ALL_S = float(os.environ.get("BROWSER_RUN_ALL_S", 300))  # one notebook, all
 REDRAW_S = float(os.environ.get("BROWSER_REDRAW_S", 120))  # one explorer, one slider move
 QUIET_S = 6.0  # an idle kernel this long after a move has finished redrawing
 
-EXPLORER_CALL = re.compile(r"(?<![\w.])(?:widgets\.)?[Ee]xplorer\s*\(")
-EXPLORER_DEF = re.compile(r"^\s*(?:def|class)\s+[Ee]xplorer\b", re.M)
+EXPLORER_CALL = re.compile(r"\b[Ee]xplorer\(")  # explorer(…), widgets.explorer(…), helpers.widgets.Explorer(…)
+EXPLORER_DEF = re.compile(r"^\s*(?:def|class)\s+[Ee]xplorer\b.*$", re.M)
+COMMENT = re.compile(r"#.*$", re.M)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -73,13 +74,14 @@ def cell_source(cell: dict) -> str:
 
 
 def explorer_cells(nb: dict) -> list[int]:
-    """Indices of the code cells that make an explorer: a call ``explorer(...)`` / ``widgets.explorer(...)`` /
-    ``Explorer(...)`` in the source (not its definition), or the cell tag ``explorer``."""
+    """Indices of the code cells that make an explorer: a call ``explorer(`` or ``Explorer(``, with any prefix
+    (``widgets.``, ``helpers.widgets.``), in the code outside comments and not a definition; or the cell tag
+    ``explorer``."""
     found = []
     for i, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
-        src = EXPLORER_DEF.sub("", cell_source(cell))
+        src = EXPLORER_DEF.sub("", COMMENT.sub("", cell_source(cell)))
         tags = cell.get("metadata", {}).get("tags", []) or []
         if "explorer" in tags or EXPLORER_CALL.search(src):
             found.append(i)
