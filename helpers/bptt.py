@@ -1,0 +1,105 @@
+"""Backpropagation through time, measured: how the gradient ‖∂L/∂h_t‖ shrinks or grows on its way back.
+
+Letters used in shapes: B = batch, T = time steps, E = input size, H = hidden size.
+
+For a loss L at the last step T, the chain rule multiplies one Jacobian per step:
+
+    ∂L/∂h_t = ∂L/∂h_T · ∂h_T/∂h_{T-1} ⋯ ∂h_{t+1}/∂h_t,    ∂h_k/∂h_{k-1} = diag(1 − h_k²) · W_hh  (tanh RNN)
+
+so the size of W_hh, measured by its spectral radius ρ (largest |eigenvalue|), decides whether the product
+fades (ρ < 1), holds (ρ ≈ 1) or blows up (ρ > 1; tanh's slope ≤ 1 can only shrink it). These functions run a
+cell by hand (``helpers.recurrent.unroll``), keep the gradient of every h_t and return the norms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from .exercises import Check, run_checks
+from .recurrent import unroll
+
+
+def spectral_radius(W: torch.Tensor) -> float:
+    """The largest absolute eigenvalue of a square matrix."""
+    if W.dim() != 2 or W.shape[0] != W.shape[1]:
+        raise ValueError(f"W: got shape {tuple(W.shape)}; expected a square (H, H) matrix")
+    return float(torch.linalg.eigvals(W.detach()).abs().max())
+
+
+def scale_to_radius(W: torch.Tensor, rho: float) -> torch.Tensor:
+    """``W`` rescaled so that its spectral radius is ``rho``."""
+    if rho < 0:
+        raise ValueError(f"rho: got {rho}; expected a spectral radius ≥ 0")
+    return W * (rho / spectral_radius(W))
+
+
+def grad_norms_through_time(
+    cell: str,
+    w: dict[str, torch.Tensor],
+    xs: torch.Tensor,
+    loss_of_last: Callable[[torch.Tensor], torch.Tensor],
+) -> torch.Tensor:
+    """‖∂L/∂h_t‖ for t = 1 … T, where L = ``loss_of_last(h_T)``; xs (B, T, E) → (T,)."""
+    B, H = xs.shape[0], w["W_hh"].shape[1]
+    h0 = torch.zeros(B, H, dtype=xs.dtype, requires_grad=True)  # so every h_t is in the autograd graph
+    run = unroll(cell, xs, w, h0=h0, keep_graph=True)
+    loss = loss_of_last(run.steps[-1])
+    if not isinstance(loss, torch.Tensor) or loss.dim() != 0:
+        raise ValueError("loss_of_last: expected a function of h_T (B, H) that returns a scalar tensor")
+    loss.backward()
+    return torch.stack([h.grad.norm() for h in run.steps]).detach()  # (T,)
+
+
+def random_rnn(rho: float, hidden: int = 64, input_size: int = 16, seed: int = 0) -> dict[str, torch.Tensor]:
+    """Weights of a random tanh RNN whose W_hh has spectral radius ``rho`` (zero biases)."""
+    gen = torch.Generator().manual_seed(seed)
+    W_hh = scale_to_radius(torch.randn(hidden, hidden, generator=gen) / hidden**0.5, rho)  # (H, H)
+    W_ih = torch.randn(hidden, input_size, generator=gen) / input_size**0.5  # (H, E)
+    zeros = torch.zeros(hidden)
+    return {"W_ih": W_ih, "W_hh": W_hh, "b_ih": zeros, "b_hh": zeros}
+
+
+def radius_grad_norms(
+    rho: float, length: int = 50, hidden: int = 64, input_size: int = 16, input_scale: float = 0.01, seed: int = 0
+) -> torch.Tensor:
+    """‖∂L/∂h_t‖ (length,) for a random tanh RNN of spectral radius ``rho`` with L = sum of h_T.
+
+    The inputs are small (``input_scale``) so tanh starts near its straight part and ρ alone sets the pace.
+    """
+    if length < 1:
+        raise ValueError(f"length: got {length}; expected at least 1 time step")
+    w = random_rnn(rho, hidden, input_size, seed)
+    gen = torch.Generator().manual_seed(seed + 1)
+    xs = torch.randn(1, length, input_size, generator=gen) * input_scale  # (1, T, E)
+    return grad_norms_through_time("rnn", w, xs, lambda h_T: h_T.sum())
+
+
+def check_gradient_ratio(fn) -> object:
+    """Exercise: ``fn(rho, steps)`` predicts ‖∂L/∂h_{T−steps}‖ / ‖∂L/∂h_T‖ for a linear RNN, W_hh = ρ · rotation."""
+    cases = [(0.5, 10), (0.9, 50), (1.0, 30), (1.2, 20)]
+
+    def measured(rho: float, steps: int) -> float:
+        gen = torch.Generator().manual_seed(3)
+        Q, _ = torch.linalg.qr(torch.randn(8, 8, generator=gen))  # a rotation: it keeps every length
+        h = torch.randn(1, 8, generator=gen, requires_grad=True)
+        hs = [h]
+        for _ in range(steps):
+            hs.append(hs[-1] @ (rho * Q).T)  # linear RNN, no input: h_t = W h_{t-1}
+        hs[-1].sum().backward()
+        g_T = torch.ones(8).norm()  # ∂L/∂h_T for L = sum(h_T)
+        return float(h.grad.norm() / g_T)
+
+    def close(rho: float, steps: int) -> tuple[bool, str]:
+        got, want = fn(rho, steps), measured(rho, steps)
+        if got is None or got is Ellipsis:
+            return False, "your function returned nothing; did you forget to `return`?"
+        ok = abs(float(got) - want) <= 1e-3 * want  # relative: the ratios span many orders of magnitude
+        return ok, f"got {float(got):.4g}; the measured ratio is {want:.4g}"
+
+    return run_checks("Exercise: predict the gradient", [
+        Check(f"ρ = {rho}, {steps} steps back matches the measured ratio", lambda r=rho, s=steps: close(r, s),
+              hint="each step back multiplies the gradient by W_hh; a rotation keeps the length, so only ρ counts")
+        for rho, steps in cases
+    ])

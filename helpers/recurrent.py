@@ -1,0 +1,282 @@
+"""Recurrent cells written out by hand (RNN, LSTM, GRU), checked against PyTorch's own on copied weights.
+
+Letters used in shapes: B = batch, T = time steps, E = input (embedding) size, H = hidden size.
+
+Every step function takes one time step ``x`` (B, E), the previous state and a dict ``w`` of weights in
+PyTorch's own layout, so the cell by hand and ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` run on the same numbers
+(``weights_of(module)`` copies them out):
+
+    w["W_ih"] (G·H, E)    w["W_hh"] (G·H, H)    w["b_ih"] (G·H,)    w["b_hh"] (G·H,)
+
+G is the number of blocks stacked in each matrix: 1 for the RNN, 4 for the LSTM (input, forget, candidate,
+output: PyTorch's i, f, g, o) and 3 for the GRU (reset, update, candidate: PyTorch's r, z, n).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from .exercises import Check, equal, run_checks
+
+CELLS = ("rnn", "lstm", "gru")
+GATES = {"rnn": (), "lstm": ("input", "forget", "candidate", "output"), "gru": ("reset", "update", "candidate")}
+BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
+MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+def _cell_name(cell: str) -> str:
+    if cell not in CELLS:
+        raise ValueError(f"cell: got {cell!r}; expected one of {', '.join(CELLS)}")
+    return cell
+
+
+def cell_of(module: nn.Module) -> str:
+    """'rnn', 'lstm' or 'gru' for an ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU``."""
+    for name, cls in MODULES.items():
+        if isinstance(module, cls):
+            return name
+    raise ValueError(f"module: got {type(module).__name__}; expected nn.RNN, nn.LSTM or nn.GRU")
+
+
+def weights_of(module: nn.Module, layer: int = 0) -> dict[str, torch.Tensor]:
+    """Copies of one layer's weights of an ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU``, keyed W_ih, W_hh, b_ih, b_hh."""
+    cell = cell_of(module)
+    if not 0 <= layer < module.num_layers:
+        raise ValueError(f"layer: got {layer}; expected 0 <= layer < {module.num_layers}")
+    if cell == "rnn" and module.nonlinearity != "tanh":
+        raise ValueError(f"module: got nonlinearity={module.nonlinearity!r}; expected 'tanh' (the cell here)")
+    H = module.hidden_size
+    w = {"W_ih": getattr(module, f"weight_ih_l{layer}"), "W_hh": getattr(module, f"weight_hh_l{layer}")}
+    G = BLOCKS[cell]
+    if module.bias:
+        w["b_ih"], w["b_hh"] = getattr(module, f"bias_ih_l{layer}"), getattr(module, f"bias_hh_l{layer}")
+    else:
+        w["b_ih"] = w["b_hh"] = torch.zeros(G * H)
+    return {k: v.detach().clone() for k, v in w.items()}
+
+
+def rnn_step(x: torch.Tensor, h: torch.Tensor, w: dict[str, torch.Tensor]) -> torch.Tensor:
+    """h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh); x (B, E), h (B, H) → (B, H)."""
+    return torch.tanh(x @ w["W_ih"].T + w["b_ih"] + h @ w["W_hh"].T + w["b_hh"])
+
+
+def lstm_step(
+    x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, w: dict[str, torch.Tensor]
+) -> tuple[torch.Tensor, torch.Tensor, dict[str, torch.Tensor]]:
+    """One LSTM step: x (B, E), h and c (B, H) → new h, new c and the gates, each (B, H)."""
+    z = x @ w["W_ih"].T + w["b_ih"] + h @ w["W_hh"].T + w["b_hh"]  # (B, 4H): the four blocks side by side
+    zi, zf, zg, zo = z.chunk(4, dim=1)  # 4 × (B, H)
+    i, f, o = torch.sigmoid(zi), torch.sigmoid(zf), torch.sigmoid(zo)  # gates, between 0 and 1
+    g = torch.tanh(zg)  # candidate values, between -1 and 1
+    c = f * c + i * g  # the conveyor belt: keep a share f of the old memory, add a share i of the new
+    h = o * torch.tanh(c)  # what the cell shows of its memory
+    return h, c, {"input": i, "forget": f, "candidate": g, "output": o}
+
+
+def gru_step(
+    x: torch.Tensor, h: torch.Tensor, w: dict[str, torch.Tensor]
+) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """One GRU step in PyTorch's convention: x (B, E), h (B, H) → new h and the gates, each (B, H)."""
+    H = h.shape[1]
+    a = x @ w["W_ih"].T + w["b_ih"]  # (B, 3H): the input's share of r, z, n
+    b = h @ w["W_hh"].T + w["b_hh"]  # (B, 3H): the memory's share of r, z, n
+    r = torch.sigmoid(a[:, :H] + b[:, :H])  # reset gate
+    z = torch.sigmoid(a[:, H:2 * H] + b[:, H:2 * H])  # update gate
+    n = torch.tanh(a[:, 2 * H:] + r * b[:, 2 * H:])  # candidate: r scales W_hn h + b_hn, after the product
+    h = (1 - z) * n + z * h  # z near 1 keeps the old memory, near 0 takes the candidate
+    return h, {"reset": r, "update": z, "candidate": n}
+
+
+@dataclass
+class Unrolled:
+    """A cell run over a sequence: hidden states h (B, T, H), cell states c (LSTM only), gates (B, T, H) each."""
+
+    cell: str
+    h: torch.Tensor
+    c: torch.Tensor | None = None
+    gates: dict[str, torch.Tensor] = field(default_factory=dict)
+    steps: list[torch.Tensor] = field(default_factory=list)  # h_t as computed, in the autograd graph
+
+
+def unroll(
+    cell: str,
+    xs: torch.Tensor,
+    w: dict[str, torch.Tensor],
+    h0: torch.Tensor | None = None,
+    c0: torch.Tensor | None = None,
+    keep_graph: bool = False,
+) -> Unrolled:
+    """Run the cell by hand over ``xs`` (B, T, E), one step at a time; ``keep_graph`` keeps each h_t's gradient."""
+    cell = _cell_name(cell)
+    if xs.dim() != 3:
+        raise ValueError(f"xs: got shape {tuple(xs.shape)}; expected (B, T, E) (batch first, like batch_first=True)")
+    B, T, E = xs.shape
+    GH, E_w = w["W_ih"].shape
+    H = GH // BLOCKS[cell]
+    if E_w != E:
+        raise ValueError(f"xs: got input size E={E}; expected E={E_w}, the width of w['W_ih'] ({GH}, {E_w})")
+    h = torch.zeros(B, H, dtype=xs.dtype) if h0 is None else h0
+    c = torch.zeros(B, H, dtype=xs.dtype) if c0 is None else c0
+    hs, cs, steps = [], [], []
+    gates: dict[str, list[torch.Tensor]] = {name: [] for name in GATES[cell]}
+    for t in range(T):
+        x = xs[:, t]  # (B, E)
+        if cell == "rnn":
+            h, g = rnn_step(x, h, w), {}
+        elif cell == "lstm":
+            h, c, g = lstm_step(x, h, c, w)
+            cs.append(c)
+        else:
+            h, g = gru_step(x, h, w)
+        if keep_graph and h.requires_grad:
+            h.retain_grad()
+        steps.append(h)
+        hs.append(h)
+        for name, value in g.items():
+            gates[name].append(value)
+    return Unrolled(
+        cell=cell,
+        h=torch.stack(hs, dim=1),  # (B, T, H)
+        c=torch.stack(cs, dim=1) if cs else None,
+        gates={name: torch.stack(v, dim=1) for name, v in gates.items()},
+        steps=steps if keep_graph else [],
+    )
+
+
+def param_count(module: nn.Module) -> int:
+    """Number of trainable numbers in ``module``."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def time_forward(
+    module: nn.Module, lengths: Sequence[int], batch_size: int = 32, repeats: int = 3
+) -> list[float]:
+    """Seconds one forward pass of ``module`` takes on random input of each length (best of ``repeats``)."""
+    if repeats < 1:
+        raise ValueError(f"repeats: got {repeats}; expected at least 1")
+    E = module.input_size if hasattr(module, "input_size") else module.in_features
+    seconds = []
+    with torch.no_grad():
+        for T in lengths:
+            x = torch.randn(batch_size, int(T), E)  # (B, T, E)
+            module(x)  # warm up
+            best = float("inf")
+            for _ in range(repeats):
+                start = time.perf_counter()
+                module(x)
+                best = min(best, time.perf_counter() - start)
+            seconds.append(best)
+    return seconds
+
+
+# ----------------------------------------------------------------------------------------------- checkers
+_E, _H, _B = 3, 5, 2  # every size different, so a transposed weight cannot hide
+
+
+def _reference(cell: str) -> tuple[nn.Module, dict[str, torch.Tensor], torch.Tensor, torch.Tensor]:
+    gen = torch.Generator().manual_seed(7)
+    module = MODULES[cell](_E, _H, batch_first=True)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(torch.randn(p.shape, generator=gen) * 0.5)
+    x = torch.randn(_B, _E, generator=gen)
+    h = torch.randn(_B, _H, generator=gen) * 0.5
+    return module, weights_of(module), x, h
+
+
+def check_rnn_step(fn) -> object:
+    """Exercise: ``fn(x, h, W_xh, W_hh, b)`` returns the next hidden state, like one step of ``nn.RNN``."""
+    module, w, x, h = _reference("rnn")
+    with torch.no_grad():
+        want = module(x[:, None], h[None])[0][:, 0]  # (B, H)
+    b = w["b_ih"] + w["b_hh"]
+    return run_checks("Exercise: the RNN step", [
+        equal(f"matches one step of nn.RNN({_E}, {_H}) on a batch of {_B}", lambda: fn(x, h, w["W_ih"], w["W_hh"], b),
+              want, hint="tanh(x @ W_xh.T + h @ W_hh.T + b): x is (B, E) and W_xh is (H, E), so transpose W"),
+        Check("output is squashed into (-1, 1)", lambda: bool(fn(x * 50, h, w["W_ih"], w["W_hh"], b).abs().max() <= 1),
+              hint="apply torch.tanh to the sum"),
+        equal("the previous state matters (h = 0 gives a different answer)",
+              lambda: fn(x, torch.zeros_like(h), w["W_ih"], w["W_hh"], b),
+              torch.tanh(x @ w["W_ih"].T + b), hint="add W_hh h_{t-1}: the memory of the words before"),
+    ])
+
+
+def check_rnn_param_count(fn) -> object:
+    """Exercise: ``fn(E, H)`` returns the number of parameters of ``nn.RNN(E, H)``."""
+    sizes = [(3, 5), (16, 64), (100, 7)]
+    return run_checks("Exercise: parameters of an RNN layer", [
+        equal(f"nn.RNN({E}, {H}) has {param_count(nn.RNN(E, H))} parameters", lambda E=E, H=H: fn(E, H),
+              param_count(nn.RNN(E, H)),
+              hint="W_ih is H × E, W_hh is H × H, and PyTorch keeps two bias vectors of H each (b_ih and b_hh)")
+        for E, H in sizes
+    ])
+
+
+def check_lstm_param_count(fn) -> object:
+    """Exercise: ``fn(E, H)`` returns the number of parameters of ``nn.LSTM(E, H)``."""
+    sizes = [(3, 5), (16, 64), (100, 7)]
+    return run_checks("Exercise: parameters of an LSTM layer", [
+        equal(f"nn.LSTM({E}, {H}) has {param_count(nn.LSTM(E, H))} parameters", lambda E=E, H=H: fn(E, H),
+              param_count(nn.LSTM(E, H)),
+              hint="an LSTM is four RNN-sized blocks (input, forget, candidate, output), each with "
+                   "H × E + H × H weights and two biases of H")
+        for E, H in sizes
+    ])
+
+
+def check_gru_step(fn) -> object:
+    """Exercise: ``fn(x, h, w)`` returns the next hidden state, like one step of ``nn.GRU``."""
+    module, w, x, h = _reference("gru")
+    with torch.no_grad():
+        want = module(x[:, None], h[None])[0][:, 0]  # (B, H)
+    H = _H
+    a, b = x @ w["W_ih"].T + w["b_ih"], h @ w["W_hh"].T + w["b_hh"]
+    r = torch.sigmoid(a[:, :H] + b[:, :H])
+    reset_before = torch.tanh(a[:, 2 * H:] + (r * h) @ w["W_hh"][2 * H:].T + w["b_hh"][2 * H:])
+
+    def not_reset_before() -> tuple[bool, str]:
+        got = fn(x, h, w)
+        z = torch.sigmoid(a[:, H:2 * H] + b[:, H:2 * H])
+        paper = (1 - z) * reset_before + z * h
+        same = torch.allclose(got, paper, atol=1e-5) and not torch.allclose(got, want, atol=1e-5)
+        return not same, "that is the paper's version (r applied to h before W_hn); PyTorch applies r after"
+
+    return run_checks("Exercise: the GRU step", [
+        equal(f"matches one step of nn.GRU({_E}, {_H}) on a batch of {_B}", lambda: fn(x, h, w), want,
+              hint="split x @ W_ih.T + b_ih and h @ W_hh.T + b_hh into three blocks of H: r, z, n; "
+                   "n = tanh(a_n + r * b_n); h_new = (1 - z) * n + z * h"),
+        Check("the reset gate multiplies (W_hn h + b_hn), as PyTorch does", not_reset_before,
+              hint="PyTorch: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))"),
+    ])
+
+
+def check_keep_memory(gates: dict[str, float]) -> object:
+    """Exercise: the forget and input gate values that carry the cell state unchanged through a step."""
+    c = torch.tensor([0.9, -0.4, 0.7])
+    g = torch.tensor([-0.8, 0.5, 0.1])  # a new candidate that would overwrite the memory
+
+    def kept() -> tuple[bool, str]:
+        f, i = float(gates["forget"]), float(gates["input"])
+        new = f * c + i * g
+        rounded = [round(v, 2) for v in new.tolist()], [round(v, 2) for v in c.tolist()]
+        return bool(torch.allclose(new, c)), f"c would become {rounded[0]}, not {rounded[1]}"
+
+    def known() -> tuple[bool, str]:
+        if gates is Ellipsis or (isinstance(gates, dict) and Ellipsis in gates.values()):
+            raise NotImplementedError  # the untouched stub: "not written yet"
+        if not isinstance(gates, dict):
+            return False, f"got {type(gates).__name__}; expected a dict"
+        missing = {"forget", "input"} - set(gates)
+        return not missing, f"missing the key(s) {sorted(missing)}"
+
+    return run_checks("Exercise: which gate keeps a memory?", [
+        Check("gives a value for the forget gate and the input gate", known,
+              hint="a dict like {'forget': 0.5, 'input': 0.5}, with values between 0 and 1"),
+        Check("the cell state c = f * c + i * g comes out unchanged", kept,
+              hint="f multiplies the old memory, i the new candidate: keep all of one, none of the other"),
+    ])
