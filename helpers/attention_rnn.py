@@ -1,0 +1,142 @@
+"""Attention for a recurrent encoder–decoder: the decoder state looks back at every encoder state.
+
+Letters used in shapes: B = batch, T = decoder steps (queries), S = source positions (keys),
+Hq = decoder state size, Hk = encoder state size, A = the additive score's hidden size.
+
+Every score function here turns a decoder state s_t and the encoder states h_1 … h_S into weights α_t
+that sum to 1 over the real (unpadded) source positions, and a context vector c_t = Σ_i α_{t,i} h_i:
+
+* additive (Bahdanau et al. 2014):  e_{t,i} = vᵀ tanh(W₁ h_i + W₂ s_t)
+* dot      (Luong et al. 2015):     e_{t,i} = s_tᵀ h_i              (needs Hq = Hk)
+* general  (Luong et al. 2015):     e_{t,i} = s_tᵀ W h_i
+
+``mask`` is a (B, S) bool tensor, True where a source token is real (as ``data.pad_batch`` returns);
+padded positions get weight exactly 0.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .exercises import Check, Result, equal, run_checks
+
+SCORES = ("additive", "dot", "general")
+
+
+def masked_softmax(scores: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    """Softmax over the last axis of (B, T, S) scores, with padded keys (mask False) given weight 0."""
+    if mask is not None:
+        if mask.dtype != torch.bool or mask.dim() != 2:
+            raise ValueError(f"mask: got shape {tuple(mask.shape)} and dtype {mask.dtype}; "
+                             "expected a (B, S) bool tensor, True where a source token is real")
+        if scores.dim() != 3 or mask.shape != (scores.shape[0], scores.shape[2]):
+            raise ValueError(f"mask: got shape {tuple(mask.shape)} for scores of shape {tuple(scores.shape)}; "
+                             "expected (B, S) matching scores (B, T, S)")
+        scores = scores.masked_fill(~mask[:, None, :], float("-inf"))  # (B, 1, S) broadcast over T
+    return torch.softmax(scores, dim=-1)
+
+
+def _check(query: torch.Tensor, keys: torch.Tensor) -> None:
+    if query.dim() != 3 or keys.dim() != 3 or query.shape[0] != keys.shape[0]:
+        raise ValueError(f"query/keys: got shapes {tuple(query.shape)} and {tuple(keys.shape)}; "
+                         "expected (B, T, Hq) and (B, S, Hk) with the same B")
+
+
+class AdditiveAttention(nn.Module):
+    """Bahdanau's score e = vᵀ tanh(W₁h + W₂s); returns the context (B, T, Hk) and the weights α (B, T, S)."""
+
+    def __init__(self, key_size: int, query_size: int, attn_size: int):
+        super().__init__()
+        for name, value in (("key_size", key_size), ("query_size", query_size), ("attn_size", attn_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name}: got {value!r}; expected an int >= 1")
+        self.W1 = nn.Linear(key_size, attn_size, bias=False)   # applied to each encoder state h_i
+        self.W2 = nn.Linear(query_size, attn_size, bias=True)  # applied to the decoder state s_t
+        self.v = nn.Linear(attn_size, 1, bias=False)
+
+    def scores(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        _check(query, keys)
+        k = self.W1(keys)[:, None, :, :]   # (B, 1, S, A)
+        q = self.W2(query)[:, :, None, :]  # (B, T, 1, A)
+        return self.v(torch.tanh(k + q)).squeeze(-1)  # (B, T, S, A) → (B, T, S)
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor | None = None):
+        alpha = masked_softmax(self.scores(query, keys), mask)  # (B, T, S)
+        return alpha @ keys, alpha  # (B, T, S) @ (B, S, Hk) → (B, T, Hk)
+
+
+class DotAttention(nn.Module):
+    """Luong's dot score e = sᵀh (no parameters; query and key sizes must match)."""
+
+    def scores(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        _check(query, keys)
+        if query.shape[-1] != keys.shape[-1]:
+            raise ValueError(f"keys: got size {keys.shape[-1]} but the query has {query.shape[-1]}; "
+                             "expected equal sizes for the dot score (use 'general' otherwise)")
+        return query @ keys.transpose(1, 2)  # (B, T, H) @ (B, H, S) → (B, T, S)
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor | None = None):
+        alpha = masked_softmax(self.scores(query, keys), mask)
+        return alpha @ keys, alpha
+
+
+class GeneralAttention(nn.Module):
+    """Luong's general score e = sᵀ W h, with one learned matrix W (Hq × Hk)."""
+
+    def __init__(self, key_size: int, query_size: int):
+        super().__init__()
+        for name, value in (("key_size", key_size), ("query_size", query_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name}: got {value!r}; expected an int >= 1")
+        self.W = nn.Linear(key_size, query_size, bias=False)  # W h_i: (B, S, Hk) → (B, S, Hq)
+
+    def scores(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        _check(query, keys)
+        return query @ self.W(keys).transpose(1, 2)  # (B, T, Hq) @ (B, Hq, S) → (B, T, S)
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor | None = None):
+        alpha = masked_softmax(self.scores(query, keys), mask)
+        return alpha @ keys, alpha
+
+
+def make_attention(score: str, key_size: int, query_size: int, attn_size: int | None = None) -> nn.Module:
+    """The attention module for ``score`` in ("additive", "dot", "general")."""
+    if score == "additive":
+        return AdditiveAttention(key_size, query_size, attn_size or query_size)
+    if score == "dot":
+        if key_size != query_size:
+            raise ValueError(f"key_size: got {key_size} and query_size {query_size}; "
+                             "expected equal sizes for the dot score")
+        return DotAttention()
+    if score == "general":
+        return GeneralAttention(key_size, query_size)
+    raise ValueError(f"score: got {score!r}; expected one of {', '.join(SCORES)}")
+
+
+# ------------------------------------------------------------------------------------------ exercises
+def check_dot_score(fn) -> Result:
+    """Exercise: ``fn(s, h)`` with s (B, T, H) and h (B, S, H) → the dot scores e (B, T, S)."""
+    g = torch.Generator().manual_seed(1)
+    s, h = torch.randn(2, 3, 4, generator=g), torch.randn(2, 5, 4, generator=g)
+    return run_checks("Exercise: Luong's dot score", [
+        equal("shape (B, T, S) = (2, 3, 5) and the right values", lambda: fn(s, h), DotAttention().scores(s, h),
+              hint="e[b, t, i] = s[b, t] · h[b, i]: s @ h.transpose(1, 2)"),
+        equal("e[0, 1, 2] equals s[0, 1] · h[0, 2]", lambda: float(fn(s, h)[0, 1, 2]), float(s[0, 1] @ h[0, 2]),
+              hint="each score is one decoder state times one encoder state"),
+    ])
+
+
+def check_masked_softmax(fn) -> Result:
+    """Exercise: ``fn(scores, mask)`` → softmax over the source axis with padded positions at weight 0."""
+    g = torch.Generator().manual_seed(2)
+    scores = torch.randn(2, 3, 4, generator=g)  # (B, T, S)
+    mask = torch.tensor([[True, True, True, True], [True, True, False, False]])
+    return run_checks("Exercise: masking padded positions", [
+        equal("matches the masked softmax", lambda: fn(scores, mask), masked_softmax(scores, mask),
+              hint="scores.masked_fill(~mask[:, None, :], float('-inf')), then softmax over the last axis"),
+        Check("padded positions get weight exactly 0", lambda: bool((fn(scores, mask)[1, :, 2:] == 0).all()),
+              hint="fill padded scores with -inf (not 0: exp(0) = 1 still gets weight)"),
+        Check("each row sums to 1", lambda: bool(torch.allclose(fn(scores, mask).sum(-1), torch.ones(2, 3))),
+              hint="softmax over dim=-1, the source positions"),
+    ])
