@@ -482,7 +482,12 @@ def run_all(page, nb: dict, report: Report) -> bool:
         page.wait_for_timeout(500)
     else:
         _shot(page, report.shots / "02_run_timeout.png", report)
-        report.problem(f"Run All Cells did not finish within {RUN_ALL_S:.0f} s (kernel {state['status']!r})")
+        prompts = state["prompts"]
+        running = next((i for i, p in enumerate(prompts) if (p or "").startswith("[*]")), None)
+        ran = sum(1 for i in code if i < len(prompts) and re.fullmatch(r"\[\d+\]:", prompts[i] or ""))
+        report.problem(f"Run All Cells did not finish within {RUN_ALL_S:.0f} s (kernel {state['status']!r}; "
+                       f"{ran} of {len(code)} code cells done, cell {running} running; a slow machine can "
+                       "allow more with BROWSER_RUN_ALL_S)")
         return False
     _wait_idle(page, 60)
     report.seconds["run_all"] = round(time.monotonic() - t0, 1)
