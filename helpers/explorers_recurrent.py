@@ -41,8 +41,11 @@ def state_heatmap(
     ax: Axes | None = None,
     signed: bool = True,
     label: str = "hidden state value",
+    time_on_x: bool = False,
+    colorbar: bool = True,
 ) -> Figure:
-    """A (T, H) array as a heatmap: one row per token (labelled), one column per unit.
+    """A (T, H) array as a heatmap with one labelled row per token and one column per unit (``time_on_x``: the
+    other way round, time running left to right).
 
     ``signed`` values (states, in -1 … 1) use a red–blue map centred on 0; gates (0 … 1) use viridis.
     """
@@ -54,44 +57,62 @@ def state_heatmap(
     with plt.rc_context(plots.COURSE_RC):
         own = ax is None
         if own:
-            fig, ax = plt.subplots(figsize=(min(12.0, 2.5 + 0.16 * H), 1.4 + 0.36 * T), layout="constrained")
+            size = (2.5 + 0.16 * H, 1.4 + 0.36 * T) if not time_on_x else (2.5 + 0.5 * T, 1.5 + 0.1 * H)
+            fig, ax = plt.subplots(figsize=(min(12.0, size[0]), min(9.0, size[1])), layout="constrained")
         fig = ax.figure
-        im = ax.imshow(v, cmap=SIGNED_CMAP if signed else GATE_CMAP, vmin=-lim if signed else 0.0, vmax=lim,
-                       aspect="auto", interpolation="nearest")
+        im = ax.imshow(v.T if time_on_x else v, cmap=SIGNED_CMAP if signed else GATE_CMAP,
+                       vmin=-lim if signed else 0.0, vmax=lim, aspect="auto", interpolation="nearest")
         ax.grid(False)
-        ax.set_yticks(range(T), labels=list(tokens))
-        ax.set(xlabel="unit", ylabel="token", title=title)
-        fig.colorbar(im, ax=ax, label=label, shrink=0.9)
+        if time_on_x:
+            ax.set_xticks(range(T), labels=list(tokens), rotation=45, ha="right", rotation_mode="anchor")
+            ax.set(xlabel="token", ylabel="unit", title=title)
+        else:
+            ax.set_yticks(range(T), labels=list(tokens))
+            ax.set(xlabel="unit", ylabel="token", title=title)
+        if colorbar:
+            fig.colorbar(im, ax=ax, label=label, shrink=0.9)
     if own:
         plt.close(fig)
     return fig
 
 
 _PANELS = {
-    "lstm": [("input", "input gate i (add new)"), ("forget", "forget gate f (keep old)"),
-             ("output", "output gate o (show)"), ("c", "cell state c (the conveyor belt)")],
-    "gru": [("reset", "reset gate r (use old memory for the candidate)"),
-            ("update", "update gate z (keep old)"), ("h", "hidden state h (the only memory)")],
+    "lstm": [("input", "input gate i\n(add new)"), ("forget", "forget gate f\n(keep old)"),
+             ("output", "output gate o\n(show)"), ("c", "cell state c\n(the conveyor belt)")],
+    "gru": [("reset", "reset gate r\n(old memory in the candidate)"), ("update", "update gate z\n(keep old)"),
+            ("h", "hidden state h\n(the only memory)")],
     "rnn": [("h", "hidden state h")],
 }
 
 
-def gates_figure(run: Unrolled, tokens: Sequence[str], title: str | None = None) -> Figure:
-    """Gates and memory of one sentence, a heatmap each (tokens × units): LSTM i, f, o, c; GRU r, z, h."""
+def gates_figure(
+    run: Unrolled, tokens: Sequence[str], title: str | None = None, units: int | None = None
+) -> Figure:
+    """Gates and memory over one sentence, side by side, time left to right: LSTM i, f, o, c; GRU r, z, h.
+
+    ``units`` shows only the first so many units (default: all), large enough to read each gate.
+    """
     if not isinstance(run, Unrolled):
         raise ValueError(f"run: got {type(run).__name__}; expected the Unrolled result of recurrent.unroll")
     panels = _PANELS[run.cell]
     T, H = run.h.shape[1], run.h.shape[2]
     if len(tokens) != T:
         raise ValueError(f"tokens: got {len(tokens)} tokens for {T} time steps; expected one token per step")
+    if units is not None and not 1 <= units <= H:
+        raise ValueError(f"units: got {units}; expected a number of units from 1 to {H}")
+    H = H if units is None else units
     with plt.rc_context(plots.COURSE_RC):
-        fig, axes = plt.subplots(len(panels), 1, figsize=(min(12.0, 3.0 + 0.14 * H), len(panels) * (1.1 + 0.3 * T)),
+        width = len(panels) * (1.2 + 0.32 * T) + 1.6
+        fig, axes = plt.subplots(1, len(panels), figsize=(min(14.0, width), min(8.0, 2.2 + 0.08 * H)),
                                  layout="constrained", squeeze=False)
-        for ax, (key, name) in zip(axes[:, 0], panels, strict=True):
-            values = {"h": run.h, "c": run.c}.get(key, run.gates.get(key))[0]  # (T, H) of the first example
+        for k, (ax, (key, name)) in enumerate(zip(axes[0], panels, strict=True)):
+            values = {"h": run.h, "c": run.c}.get(key, run.gates.get(key))[0, :, :H]  # (T, H) of the first example
             signed = key in ("h", "c")
-            state_heatmap(values, tokens, title=name, ax=ax, signed=signed,
-                          label="value" if signed else "gate (0 = shut, 1 = open)")
+            last_gate = not signed and (k + 1 == len(panels) or panels[k + 1][0] in ("h", "c"))
+            state_heatmap(values, tokens, title=name, ax=ax, signed=signed, time_on_x=True,
+                          colorbar=signed or last_gate, label="value" if signed else "gate (0 shut, 1 open)")
+            if k:
+                ax.set_ylabel("")
         if title:
             fig.suptitle(title, fontsize=13, fontweight="bold")
     plt.close(fig)
@@ -124,6 +145,25 @@ def lines_over_time(
             ax.set_xticks(range(0, T, every), labels=[tokens[t] for t in range(0, T, every)])
         ax.set(title=title, xlabel="time step", ylabel=ylabel)
         ax.legend(ncol=min(K, 4), fontsize=9, loc="best")
+    plt.close(fig)
+    return fig
+
+
+def grad_norm_panels(
+    panels: Mapping[str, Mapping[str, object]],
+    title: str = "Gradient norm through time",
+    ylabel: str = "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖",
+    xlabel: str = "time step t (the loss is at the last step)",
+) -> Figure:
+    """Side-by-side gradient-norm plots on one shared log axis: panel title → {line name → norms (T,)}."""
+    if not panels:
+        raise ValueError("panels: got an empty dict; expected panel title → {name: norms}")
+    with plt.rc_context(plots.COURSE_RC):
+        fig, axes = plt.subplots(1, len(panels), figsize=(6.0 * len(panels), 4.5), layout="constrained",
+                                 sharey=True, squeeze=False)
+        for k, (ax, (name, norms)) in enumerate(zip(axes[0], panels.items(), strict=True)):
+            plots.grad_norm_plot(norms, title=name, ylabel=ylabel if k == 0 else "", xlabel=xlabel, ax=ax)
+        fig.suptitle(title, fontsize=13, fontweight="bold")
     plt.close(fig)
     return fig
 
@@ -194,20 +234,28 @@ def gradient_explorer(rho: float = 1.0, length: int = 50) -> Explorer:
 
 
 def gates_explorer(
-    runs_for: Mapping[str, object], sentences: Sequence[str], cell: str | None = None
+    runs_for: Mapping[str, object], sentences: Sequence[str], cell: str | None = None, units: int = 32
 ) -> Explorer:
-    """Pick a cell type and a sentence; the gate heatmaps redraw. ``runs_for[cell](words)`` returns an Unrolled."""
+    """Pick a cell type, a sentence and how many units to show; the gate heatmaps redraw.
+
+    ``runs_for[cell](words)`` returns the ``Unrolled`` states and gates of that cell over the words.
+    """
     if not runs_for:
         raise ValueError("runs_for: got an empty dict; expected cell name → function(words) → Unrolled")
     if not sentences:
         raise ValueError("sentences: got an empty list; expected at least one sentence")
     names = list(runs_for)
 
-    def draw(cell: str, sentence: str) -> Figure:
+    def draw(units: int, cell: str, sentence: str) -> Figure:
         words = sentence.split()
-        return gates_figure(runs_for[cell](words), words, title=f"{cell.upper()} gates over “{sentence}”")
+        return gates_figure(runs_for[cell](words), words, units=units,
+                            title=f"{cell.upper()} over “{sentence}”: the first {units} units")
 
+    H = runs_for[names[0]](sentences[0].split()).h.shape[2]  # the hidden size sets the slider's range
+    step = max(1, H // 8)
     controls = {
+        "units": widgets.IntSlider(value=min(units, H), min=step, max=H, step=step, description="units shown",
+                                   continuous_update=False),
         "cell": widgets.Dropdown(options=names, value=cell or names[0], description="cell"),
         "sentence": widgets.Dropdown(options=list(sentences), value=sentences[0], description="sentence",
                                      layout=widgets.Layout(width="480px")),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
@@ -120,8 +121,16 @@ def plot_accuracy_by_lag(
 ) -> Figure:
     """One line per model: accuracy against the lag, with chance (1 in 8) drawn dashed."""
     by_label = {name: {str(lag): acc for lag, acc in sorted(accs.items())} for name, accs in results.items()}
-    return plots.accuracy_by_length(by_label, title=title, xlabel="lag: noise tokens between key and question",
-                                    ylabel="accuracy (key recalled)", chance=CHANCE)
+    fig = plots.accuracy_by_length(by_label, title=title, xlabel="lag: noise tokens between key and question",
+                                   ylabel="accuracy (key recalled)", chance=CHANCE)
+    ax = fig.axes[0]
+    for k, line in enumerate(ax.get_lines()[: len(results)]):  # models that score alike would hide each other
+        line.set_linestyle(["-", "--", ":", "-."][k % 4])
+        line.set_marker("osD^"[k % 4])
+        line.set_markersize(9 - 2 * (k % 3))
+    with plt.rc_context(plots.COURSE_RC):
+        ax.legend()
+    return fig
 
 
 def memory_grad_norms(model: MemoryModel, rows: list[tuple[str, str]], length: int) -> torch.Tensor:

@@ -230,25 +230,24 @@ def check_lstm_param_count(fn) -> object:
 
 
 def check_gru_step(fn) -> object:
-    """Exercise: ``fn(x, h, w)`` returns the next hidden state, like one step of ``nn.GRU``."""
-    module, w, x, h = _reference("gru")
+    """Exercise: ``fn(x, h, w)`` with one vector each, x (E,) and h (H,), returns the next h (H,) like ``nn.GRU``."""
+    module, w, xb, hb = _reference("gru")
+    x, h = xb[0], hb[0]  # one example: no batch dimension
     with torch.no_grad():
-        want = module(x[:, None], h[None])[0][:, 0]  # (B, H)
+        want = module(xb[:, None], hb[None])[0][0, 0]  # (H,)
     H = _H
-    a, b = x @ w["W_ih"].T + w["b_ih"], h @ w["W_hh"].T + w["b_hh"]
-    r = torch.sigmoid(a[:, :H] + b[:, :H])
-    reset_before = torch.tanh(a[:, 2 * H:] + (r * h) @ w["W_hh"][2 * H:].T + w["b_hh"][2 * H:])
+    a, b = w["W_ih"] @ x + w["b_ih"], w["W_hh"] @ h + w["b_hh"]  # (3H,) each
+    r, z = torch.sigmoid(a[:H] + b[:H]), torch.sigmoid(a[H:2 * H] + b[H:2 * H])
+    paper = (1 - z) * torch.tanh(a[2 * H:] + w["W_hh"][2 * H:] @ (r * h) + w["b_hh"][2 * H:]) + z * h
 
     def not_reset_before() -> tuple[bool, str]:
         got = fn(x, h, w)
-        z = torch.sigmoid(a[:, H:2 * H] + b[:, H:2 * H])
-        paper = (1 - z) * reset_before + z * h
         same = torch.allclose(got, paper, atol=1e-5) and not torch.allclose(got, want, atol=1e-5)
         return not same, "that is the paper's version (r applied to h before W_hn); PyTorch applies r after"
 
     return run_checks("Exercise: the GRU step", [
-        equal(f"matches one step of nn.GRU({_E}, {_H}) on a batch of {_B}", lambda: fn(x, h, w), want,
-              hint="split x @ W_ih.T + b_ih and h @ W_hh.T + b_hh into three blocks of H: r, z, n; "
+        equal(f"matches one step of nn.GRU({_E}, {_H}) on one example", lambda: fn(x, h, w), want,
+              hint="a = W_ih @ x + b_ih and b = W_hh @ h + b_hh, each cut into three blocks of H: r, z, n; "
                    "n = tanh(a_n + r * b_n); h_new = (1 - z) * n + z * h"),
         Check("the reset gate multiplies (W_hn h + b_hn), as PyTorch does", not_reset_before,
               hint="PyTorch: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))"),

@@ -13,6 +13,7 @@ from helpers.data import Vocab
 from helpers.explorers_recurrent import (
     gates_explorer,
     gates_figure,
+    grad_norm_panels,
     gradient_explorer,
     lines_over_time,
     radius_figure,
@@ -143,8 +144,9 @@ def _paper_gru(x, h, w):
      [lambda E, H: H * E + H * H + H, lambda E, H: H * E + H * H, lambda E, H: E * E + H * H + 2 * H]),
     (recurrent.check_lstm_param_count, lambda E, H: 4 * (H * E + H * H + 2 * H),
      [lambda E, H: 4 * (H * E + H * H + H), lambda E, H: 3 * (H * E + H * H + 2 * H), lambda E, H: H * E + H * H]),
-    (recurrent.check_gru_step, lambda x, h, w: recurrent.gru_step(x, h, w)[0],
-     [_paper_gru, lambda x, h, w: recurrent.gru_step(x, h, w)[1]["candidate"], lambda x, h, w: h]),
+    (recurrent.check_gru_step, lambda x, h, w: recurrent.gru_step(x[None], h[None], w)[0][0],
+     [lambda x, h, w: _paper_gru(x[None], h[None], w)[0],
+      lambda x, h, w: recurrent.gru_step(x[None], h[None], w)[1]["candidate"][0], lambda x, h, w: h]),
     (recurrent.check_keep_memory, {"forget": 1.0, "input": 0.0},
      [{"forget": 0.0, "input": 1.0}, {"forget": 1.0, "input": 1.0}, {"forget": 0.5}, ("forget", 1)]),
     (bptt.check_gradient_ratio, lambda rho, steps: rho**steps,
@@ -210,7 +212,8 @@ def test_memory_model_trains_evaluates_and_leaves_the_global_rng_alone():
     acc = accuracy_by_lag(model, rows, config.length)
     assert set(acc) == {len(s) - 2 for s, _ in rows} and all(0 <= a <= 1 for a in acc.values())
     assert memory_grad_norms(model, rows[:8], config.length).shape == (config.length,)
-    assert isinstance(plot_accuracy_by_lag({"LSTM": acc, "RNN": acc}), Figure)
+    lines = plot_accuracy_by_lag({"LSTM": acc, "RNN": acc}).axes[0].get_lines()
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()  # equal scores stay visible
     with pytest.raises(ValueError, match="config.lr"):
         train_memory_model("lstm", MemoryConfig(lr={"rnn": 0.1}), rows=rows, progress=False)
     with pytest.raises(ValueError, match="cell"):
@@ -267,12 +270,18 @@ def test_figures_and_their_bad_input():
         assert len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) == n_panels
     with pytest.raises(ValueError, match="tokens"):
         gates_figure(run, tokens[:2])
+    with pytest.raises(ValueError, match="units"):
+        gates_figure(run, tokens, units=H + 1)
     assert isinstance(lines_over_time(torch.rand(2, 6), ["a", "b"], list("abcdef"), mark=2), Figure)
     with pytest.raises(ValueError, match="labels"):
         lines_over_time(torch.rand(2, 6), ["a"])
     assert isinstance(time_figure([1, 2], {"rnn": [0.1, 0.2]}), Figure)
     with pytest.raises(ValueError, match="seconds"):
         time_figure([1, 2], {"rnn": [0.1]})
+    fig = grad_norm_panels({"before": {"RNN": torch.rand(5)}, "after": {"RNN": torch.rand(5), "GRU": torch.rand(5)}})
+    assert len(fig.axes) == 2
+    with pytest.raises(ValueError, match="panels"):
+        grad_norm_panels({})
     fig = radius_figure([0.5, 1.5], length=10, highlight=1.5)
     assert len(fig.axes[0].get_lines()) == 2
     with pytest.raises(ValueError, match="rhos"):
@@ -295,9 +304,11 @@ def test_explorers_draw_first_then_redraw_on_change():
         return run
 
     ex = gates_explorer({c: runs_for(c) for c in modules}, ["the cat sat .", "a dog ran away ."])
-    assert ex.n_draws == 1
+    assert ex.n_draws == 1 and ex.controls["units"].max == H
     ex.controls["cell"].value = "gru"
     ex.controls["sentence"].value = "a dog ran away ."
-    assert ex.n_draws == 3 and ex.last_error is None
+    ex.controls["units"].value = 2
+    assert ex.n_draws == 4 and ex.last_error is None
+    assert ex.last_figure.axes[0].get_images()[0].get_array().shape == (2, 5)  # 2 units × 5 tokens
     with pytest.raises(ValueError, match="sentences"):
         gates_explorer({"lstm": runs_for("lstm")}, [])
