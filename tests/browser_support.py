@@ -13,7 +13,8 @@ say, in words, what a learner would have seen go wrong. The checks, all read fro
   to render (``Error displaying widget``), a broken image, or a JupyterLab dialog (e.g. the kernel died).
 - **explorers** (``helpers.widgets.explorer``) are the output areas holding both a control and an ipywidgets
   ``Output`` (``.widget-output``); each must show a slider (``.widget-slider`` with a noUiSlider handle in
-  ipywidgets 8, a jQuery-UI handle in 7.7; an explorer of dropdowns only: a ``select``) and a figure (``img``).
+  ipywidgets 8, a jQuery-UI handle in 7.7; an explorer of dropdowns only: a ``select``; of a text box only:
+  a Combobox whose suggestions give another value to type) and a figure (``img``).
   The first slider is dragged with the mouse (or another dropdown option picked); the
   figure shown afterwards must be an image that differs from the one before (its PNG data and its
   screenshot), with no error text in the explorer.
@@ -570,7 +571,19 @@ def _move_control(page, area, report: Report, tag: str) -> str | None:
         if others:
             dropdown.first.select_option(label=others[-1])
             return "dropdown"
-    report.problem(f"{tag}: no slider (or dropdown) to move")
+    # A text box (or a Combobox: a text box with a list of suggestions): type another suggestion, press Enter.
+    text = area.locator(".widget-text input, .widget-combobox input")
+    if text.count():
+        box = text.first
+        current = box.input_value()
+        suggestions = box.evaluate("e => e.list ? Array.from(e.list.options).map(o => o.value) : []")
+        others = [o for o in suggestions if o != current]
+        if others:
+            box.scroll_into_view_if_needed()
+            box.fill(others[-1])
+            box.press("Enter")
+            return "text"
+    report.problem(f"{tag}: no slider, dropdown or suggested text to move")
     return None
 
 
