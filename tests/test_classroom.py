@@ -25,26 +25,35 @@ def copies(tmp_path_factory):
     return {p.name: p for p in classroom.write_student_copies(out)}
 
 
-def solution_snippets(nb: dict) -> list[str]:
-    """Distinctive lines of each solution (code inside the <details> block), at least 12 characters long."""
-    snippets = []
+def solution_blocks(nb: dict) -> list[list[str]]:
+    """Each solution's code (inside its <details> block) as stripped lines of at least 12 characters."""
+    blocks = []
     for cell in nb["cells"]:
         if "solution" in classroom.tags(cell):
             text = "".join(cell["source"])
             for block in re.findall(r"```(?:python)?\n(.*?)```", text, re.S):
-                snippets += [ln.strip() for ln in block.splitlines() if len(ln.strip()) >= 12]
-    return snippets
+                blocks.append([ln.strip() for ln in block.splitlines() if len(ln.strip()) >= 12])
+    return blocks
+
+
+def shown_outside_solutions(nb: dict) -> str:
+    """Everything the lesson shows outside its solutions: stubs, prompts (which may quote a line to start
+    from), and the lesson's own code. A solution line also found here gives nothing away."""
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if "solution" not in classroom.tags(c))
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_student_copy_has_no_solution_text(path, copies):
     nb = json.loads(path.read_text(encoding="utf-8"))
-    snippets = solution_snippets(nb)
-    assert snippets, f"{path.name}: no solution code found in cells tagged 'solution'"
+    blocks = solution_blocks(nb)
+    assert blocks, f"{path.name}: no solution code found in cells tagged 'solution'"
+    shown = shown_outside_solutions(nb)
+    own = [[ln for ln in block if ln not in shown] for block in blocks]
+    assert all(own), f"{path.name}: a solution only repeats lines the lesson already shows: {blocks[own.index([])]}"
     copy_nb = json.loads(copies[path.name].read_text(encoding="utf-8"))
     copy_text = json.dumps(copy_nb, ensure_ascii=False)
     code_in_copy = "\n".join("".join(c["source"]) for c in copy_nb["cells"])
-    leaked = [s for s in snippets if s in code_in_copy and s not in stub_lines(nb)]
+    leaked = [ln for block in own for ln in block if ln in code_in_copy]
     assert not leaked, f"{path.name}: solution lines survive in the student copy: {leaked[:3]}"
     assert "<summary>Solution" not in copy_text
     for cell in copy_nb["cells"]:
@@ -52,12 +61,6 @@ def test_student_copy_has_no_solution_text(path, copies):
             assert cell["outputs"] == [] and cell["execution_count"] is None
     kept = [c for c in nb["cells"] if "solution" not in classroom.tags(c)]
     assert [c["source"] for c in kept] == [c["source"] for c in copy_nb["cells"]]
-
-
-def stub_lines(nb: dict) -> set[str]:
-    """Lines the stubs themselves contain (a signature shared by stub and solution is not a leak)."""
-    stubs = ["".join(c["source"]) for c in nb["cells"] if "exercise" in classroom.tags(c)]
-    return {ln.strip() for text in stubs for ln in text.splitlines()}
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
@@ -89,3 +92,26 @@ def test_bad_input_names_the_argument(tmp_path):
 
 def test_every_lesson_carries_slide_metadata():
     assert classroom.main(["slides", "--check"]) == 0
+
+
+def benchmark_rows() -> dict[str, tuple[str, str]]:
+    """{lesson number: (wall seconds, peak MB)} from the README's benchmark table."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("<!-- benchmark:begin -->", 1)[1].split("<!-- benchmark:end -->", 1)[0]
+    return {m[1]: (m[2], m[3]) for m in re.finditer(r"^\| (\d\d)_\S+\.ipynb \| ([\d.]+) \| (\d+) \|", table, re.M)}
+
+
+def test_instructor_guide_covers_every_lesson_with_its_measured_time():
+    guide = (ROOT / "docs" / "INSTRUCTOR_GUIDE.md").read_text(encoding="utf-8")
+    assert "docs/INSTRUCTOR_GUIDE.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+    lessons = guide.split("<!-- lessons:begin -->", 1)[1].split("<!-- lessons:end -->", 1)[0]
+    sections = dict(re.findall(r"^### (\d\d) — .*?\n(.*?)(?=^### |\Z)", lessons, re.S | re.M))
+    measured = benchmark_rows()
+    assert sorted(sections) == sorted(p.name[:2] for p in LESSONS) == sorted(measured)
+    for num, body in sections.items():
+        seconds, mb = measured[num]
+        assert f"**Run time:** {seconds} s (peak {mb} MB)" in body, f"lesson {num}: run time differs from the README"
+        for part in ("**Objectives.**", "**Where classes get stuck.**", "**Discussion.**", "**Exercises.**"):
+            assert part in body, f"lesson {num}: no {part} part"
+        questions = re.findall(r"^\d\. ", body.split("**Discussion.**", 1)[1].split("**Exercises.**", 1)[0], re.M)
+        assert 2 <= len(questions) <= 3, f"lesson {num}: {len(questions)} discussion questions; expected 2 or 3"
