@@ -1,12 +1,15 @@
-"""The small package every notebook of the course imports.
+"""The small package every notebook of the course imports: one concept a module.
 
-One concept per module: ``env`` (seeding, device, environment report), ``tinyworld`` (the course's
-generated English→French world), ``grammar`` (the recogniser of grammatical English in that world),
-``memory`` (the long-lag memory task), ``data`` (vocabularies, encoding, padded batches with masks),
-``plots`` (one look for every figure), ``training`` (a training loop that returns its history),
-``metrics``, ``widgets`` (explorers) and ``exercises`` (checkers).
+The map, lesson by lesson and one line a module, is in helpers/README.md:
+
+- the tiny world: ``lexicon`` (words), ``tinyworld`` (the generator), ``grammar`` (the recogniser),
+  ``corpus`` (the data set on disk), ``memory_task`` (the long-lag memory task);
+- lessons 00–02: ``ngram``, ``rnn_cells``, ``bptt``, ``memory_models``, ``rnn_lm``, ``rnn_figures``;
+- lessons 03–04: ``seq2seq``, ``seq2seq_attention``, ``metrics``;
+- lessons 05–07: ``self_attention``, ``transformer``, ``sampling``, ``finetune``, ``context``, ``guardrails``;
+- everywhere: ``env``, ``data``, ``training``, ``plots``, ``widgets``, ``exercises``.
 
 Importing ``helpers`` does nothing else: no seeding, no global state.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -8,7 +8,7 @@ For a loss L at the last step T, the chain rule multiplies one Jacobian per step
 
 so the size of W_hh, measured by its spectral radius ρ (largest |eigenvalue|), decides whether the product
 fades (ρ < 1), holds (ρ ≈ 1) or blows up (ρ > 1; tanh's slope ≤ 1 can only shrink it). These functions run a
-cell by hand (``helpers.recurrent.unroll``), keep the gradient of every h_t and return the norms.
+cell by hand (``helpers.rnn_cells.unroll``), keep the gradient of every h_t and return the norms.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 import torch
 
 from .exercises import Check, run_checks
-from .recurrent import unroll
+from .rnn_cells import unroll
 
 
 def spectral_radius(W: torch.Tensor) -> float:

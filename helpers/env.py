@@ -1,4 +1,4 @@
-"""Seeding, device choice and a short report of the environment a lesson runs in.
+"""Seeding, device choice, where the data lives, and a short report of the environment a lesson runs in.
 
 Nothing here runs on import: a notebook calls ``set_seed(0)`` in a cell the learner can see, and the first
 cell of every lesson calls ``print_env()`` so a teacher can compare machines at a glance.
@@ -9,11 +9,17 @@ from __future__ import annotations
 import platform
 import random
 import sys
+from pathlib import Path
 
 import numpy as np
 import torch
 
 _DEVICE_NAMES = ("cpu", "cuda", "mps")
+
+
+def data_root() -> Path:
+    """The repository's data/ folder (next to helpers/)."""
+    return Path(__file__).resolve().parent.parent / "data"
 
 
 def set_seed(seed: int = 0) -> None:

@@ -1,4 +1,4 @@
-"""Recurrent models on the long-lag memory task (``helpers.memory``): one model, one recipe, one plot.
+"""Recurrent models on the long-lag memory task (``helpers.memory_task``): one model, one recipe, one plot.
 
 Letters used in shapes: B = batch, T = time steps (``MemoryConfig.length``), E = embedding size, H = hidden size.
 
@@ -18,13 +18,13 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
-from . import memory, plots
+from . import memory_task, plots
 from .bptt import grad_norms_through_time
 from .data import batches
-from .recurrent import MODULES, weights_of
+from .rnn_cells import MODULES, weights_of
 from .training import train
 
-CHANCE = 1 / len(memory.KEYS)
+CHANCE = 1 / len(memory_task.KEYS)
 
 
 @dataclass
@@ -51,9 +51,9 @@ class MemoryModel(nn.Module):
         if cell not in MODULES:
             raise ValueError(f"cell: got {cell!r}; expected one of {', '.join(MODULES)}")
         self.cell = cell
-        self.embed = nn.Embedding(len(memory.VOCAB), embed)
+        self.embed = nn.Embedding(len(memory_task.VOCAB), embed)
         self.rnn = MODULES[cell](embed, hidden, batch_first=True)
-        self.out = nn.Linear(hidden, len(memory.KEYS))
+        self.out = nn.Linear(hidden, len(memory_task.KEYS))
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
         """ids (B, T) → logits over the keys (B, 8), read from the hidden state after the last token."""
@@ -62,12 +62,12 @@ class MemoryModel(nn.Module):
 
 
 def encode_fixed(rows: list[tuple[str, str]], length: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """``memory.encode`` padded on the left with noise to exactly ``length`` tokens: ids (B, T), keys, lags."""
-    ids, keys, lags = memory.encode(rows)
+    """``memory_task.encode`` padded on the left with noise to exactly ``length`` tokens: ids (B, T), keys, lags."""
+    ids, keys, lags = memory_task.encode(rows)
     if ids.shape[1] > length:
         raise ValueError(f"length: got {length} but a sequence has {ids.shape[1]} tokens; "
                          f"expected length >= the longest sequence (lag + 2)")
-    pad = memory.VOCAB.index(memory.NOISE[0])
+    pad = memory_task.VOCAB.index(memory_task.NOISE[0])
     return F.pad(ids, (length - ids.shape[1], 0), value=pad), keys, lags
 
 
@@ -85,7 +85,7 @@ def train_memory_model(
     progress: bool = True,
 ) -> tuple[MemoryModel, dict[str, list]]:
     """Train a ``cell`` model on ``rows`` (default: data/memory/train.tsv, all lags mixed); return model, history."""
-    rows = memory.load("train") if rows is None else rows
+    rows = memory_task.load("train") if rows is None else rows
     if cell not in config.lr:
         raise ValueError(f"config.lr: has no learning rate for {cell!r}; "
                          f"expected a key for each of {', '.join(MODULES)}")

@@ -9,7 +9,7 @@ size, H = hidden size, V = target vocabulary size, k = number of candidates show
 * The **decoder** is a GRU started from the context vector. At step t its state s_t is combined with a
   vector c_t to predict the next French word: without attention c_t is the same context vector at every
   step (the bottleneck); with attention c_t = Σ_i α_{t,i} h_i is recomputed at every step
-  (``helpers.attention_rnn``). The only difference between the two models is where c_t comes from.
+  (``helpers.seq2seq_attention``). The only difference between the two models is where c_t comes from.
 * Under teacher forcing the decoder reads the whole true French prefix at once (one GRU call); otherwise,
   and when translating, it runs one step per token, carrying its state (incremental decoding).
 
@@ -32,7 +32,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from . import metrics, plots, training
-from .attention_rnn import SCORES, make_attention
+from .seq2seq_attention import SCORES, make_attention
 from .data import Vocab, pad_batch
 from .exercises import Check, Result, equal, run_checks
 from .tinyworld import Pair, detokenize, tokenize

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .attention import scaled_dot_product_attention
+from .self_attention import scaled_dot_product_attention
 
 
 @dataclass

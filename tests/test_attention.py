@@ -1,4 +1,4 @@
-"""helpers/attention.py: equal to F.scaled_dot_product_attention and nn.MultiheadAttention, masks, positions."""
+"""helpers/self_attention.py: equal to F.scaled_dot_product_attention and nn.MultiheadAttention, masks, positions."""
 
 import math
 
@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from helpers.attention import (
+from helpers.self_attention import (
     MultiHeadAttention,
     attention_entropy,
     causal_mask,
@@ -126,7 +126,7 @@ def _stub(*args):
 
 
 def test_check_causal_mask_passes_solution_fails_wrong_answers(capsys):
-    from helpers.attention import check_causal_mask
+    from helpers.self_attention import check_causal_mask
 
     assert check_causal_mask(lambda T: torch.ones(T, T, dtype=torch.bool).tril())
     assert not check_causal_mask(lambda T: torch.ones(T, T, dtype=torch.bool).triu())  # the future, not the past
@@ -138,7 +138,7 @@ def test_check_causal_mask_passes_solution_fails_wrong_answers(capsys):
 
 
 def test_check_attention_passes_solution_fails_wrong_answers(capsys):
-    from helpers.attention import check_attention
+    from helpers.self_attention import check_attention
 
     assert check_attention(lambda q, k, v: torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), -1) @ v)
     assert not check_attention(lambda q, k, v: torch.softmax(q @ k.transpose(-2, -1), -1) @ v)  # no scaling

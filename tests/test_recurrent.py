@@ -8,9 +8,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from helpers import bptt, memory, recurrent
+from helpers import bptt, memory_task, rnn_cells
 from helpers.data import Vocab
-from helpers.explorers_recurrent import (
+from helpers.rnn_figures import (
     gates_explorer,
     gates_figure,
     grad_norm_panels,
@@ -29,7 +29,7 @@ from helpers.memory_models import (
     plot_accuracy_by_lag,
     train_memory_model,
 )
-from helpers.recurrent_lm import LMConfig, next_word_accuracy, states_over, top_k_next, train_lm
+from helpers.rnn_lm import LMConfig, next_word_accuracy, states_over, top_k_next, train_lm
 
 B, T, E, H = 2, 7, 3, 5  # every size different, so a transposed weight cannot hide
 
@@ -40,24 +40,24 @@ def _inputs(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 
 
 # ------------------------------------------------------------------------------------- cells by hand
-@pytest.mark.parametrize("cell", recurrent.CELLS)
+@pytest.mark.parametrize("cell", rnn_cells.CELLS)
 def test_unroll_equals_pytorch_on_copied_weights(cell):
     torch.manual_seed(1)
-    module = recurrent.MODULES[cell](E, H, batch_first=True)
+    module = rnn_cells.MODULES[cell](E, H, batch_first=True)
     xs, h0, c0 = _inputs()
-    w = recurrent.weights_of(module)
+    w = rnn_cells.weights_of(module)
     with torch.no_grad():
         if cell == "lstm":
             out, (h_n, c_n) = module(xs, (h0[None], c0[None]))
-            run = recurrent.unroll(cell, xs, w, h0=h0, c0=c0)
+            run = rnn_cells.unroll(cell, xs, w, h0=h0, c0=c0)
             torch.testing.assert_close(run.c[:, -1], c_n[0])
         else:
             out, h_n = module(xs, h0[None])
-            run = recurrent.unroll(cell, xs, w, h0=h0)
+            run = rnn_cells.unroll(cell, xs, w, h0=h0)
     assert run.h.shape == (B, T, H)
     torch.testing.assert_close(run.h, out)
     torch.testing.assert_close(run.h[:, -1], h_n[0])
-    assert set(run.gates) == set(recurrent.GATES[cell])
+    assert set(run.gates) == set(rnn_cells.GATES[cell])
     assert all(g.shape == (B, T, H) for g in run.gates.values())
 
 
@@ -66,7 +66,7 @@ def test_gates_are_between_zero_and_one_and_the_lstm_belt_follows_its_formula():
     module = nn.LSTM(E, H, batch_first=True)
     xs, _, _ = _inputs(1)
     with torch.no_grad():
-        run = recurrent.unroll("lstm", xs, recurrent.weights_of(module))
+        run = rnn_cells.unroll("lstm", xs, rnn_cells.weights_of(module))
     for name in ("input", "forget", "output"):
         assert 0 <= run.gates[name].min() and run.gates[name].max() <= 1
     g = run.gates
@@ -82,43 +82,43 @@ def test_gru_step_applies_the_reset_gate_after_the_product_like_pytorch():
     x = x[:, 0]
     w = {"W_ih": cell.weight_ih, "W_hh": cell.weight_hh, "b_ih": cell.bias_ih, "b_hh": cell.bias_hh}
     with torch.no_grad():
-        torch.testing.assert_close(recurrent.gru_step(x, h, w)[0], cell(x, h))
+        torch.testing.assert_close(rnn_cells.gru_step(x, h, w)[0], cell(x, h))
 
 
 def test_weights_of_copies_and_handles_no_bias():
     module = nn.RNN(E, H, bias=False)
-    w = recurrent.weights_of(module)
+    w = rnn_cells.weights_of(module)
     assert torch.equal(w["b_ih"], torch.zeros(H)) and w["W_ih"].shape == (H, E)
     w["W_hh"].zero_()
     assert module.weight_hh_l0.abs().sum() > 0  # a copy, not a view
-    assert recurrent.weights_of(nn.GRU(E, H))["W_hh"].shape == (3 * H, H)
+    assert rnn_cells.weights_of(nn.GRU(E, H))["W_hh"].shape == (3 * H, H)
 
 
 def test_bad_input_names_the_argument():
     with pytest.raises(ValueError, match="module"):
-        recurrent.weights_of(nn.Linear(E, H))
+        rnn_cells.weights_of(nn.Linear(E, H))
     with pytest.raises(ValueError, match="module"):
-        recurrent.weights_of(nn.RNN(E, H, nonlinearity="relu"))
+        rnn_cells.weights_of(nn.RNN(E, H, nonlinearity="relu"))
     with pytest.raises(ValueError, match="layer"):
-        recurrent.weights_of(nn.RNN(E, H), layer=1)
-    w = recurrent.weights_of(nn.RNN(E, H))
+        rnn_cells.weights_of(nn.RNN(E, H), layer=1)
+    w = rnn_cells.weights_of(nn.RNN(E, H))
     with pytest.raises(ValueError, match="cell"):
-        recurrent.unroll("transformer", torch.zeros(B, T, E), w)
+        rnn_cells.unroll("transformer", torch.zeros(B, T, E), w)
     with pytest.raises(ValueError, match="xs"):
-        recurrent.unroll("rnn", torch.zeros(T, E), w)
+        rnn_cells.unroll("rnn", torch.zeros(T, E), w)
     with pytest.raises(ValueError, match="xs"):
-        recurrent.unroll("rnn", torch.zeros(B, T, E + 1), w)
+        rnn_cells.unroll("rnn", torch.zeros(B, T, E + 1), w)
     with pytest.raises(ValueError, match="repeats"):
-        recurrent.time_forward(nn.RNN(E, H), [4], repeats=0)
+        rnn_cells.time_forward(nn.RNN(E, H), [4], repeats=0)
 
 
 def test_param_count_and_timing():
-    assert recurrent.param_count(nn.RNN(E, H)) == H * E + H * H + 2 * H
-    assert recurrent.param_count(nn.LSTM(E, H)) == 4 * (H * E + H * H + 2 * H)
-    assert recurrent.param_count(nn.GRU(E, H)) == 3 * (H * E + H * H + 2 * H)
-    seconds = recurrent.time_forward(nn.GRU(E, H, batch_first=True), [4, 8], batch_size=2, repeats=1)
+    assert rnn_cells.param_count(nn.RNN(E, H)) == H * E + H * H + 2 * H
+    assert rnn_cells.param_count(nn.LSTM(E, H)) == 4 * (H * E + H * H + 2 * H)
+    assert rnn_cells.param_count(nn.GRU(E, H)) == 3 * (H * E + H * H + 2 * H)
+    seconds = rnn_cells.time_forward(nn.GRU(E, H, batch_first=True), [4, 8], batch_size=2, repeats=1)
     assert len(seconds) == 2 and all(s > 0 for s in seconds)
-    assert len(recurrent.time_forward(nn.Linear(E, H), [4], batch_size=2)) == 1
+    assert len(rnn_cells.time_forward(nn.Linear(E, H), [4], batch_size=2)) == 1
 
 
 # ------------------------------------------------------------------------------------- checkers
@@ -136,18 +136,18 @@ def _paper_gru(x, h, w):
 
 
 @pytest.mark.parametrize("checker, solution, wrong", [
-    (recurrent.check_rnn_step, lambda x, h, W_xh, W_hh, b: torch.tanh(x @ W_xh.T + h @ W_hh.T + b),
+    (rnn_cells.check_rnn_step, lambda x, h, W_xh, W_hh, b: torch.tanh(x @ W_xh.T + h @ W_hh.T + b),
      [lambda x, h, W_xh, W_hh, b: torch.tanh(x @ W_xh.T + b),  # forgot the memory
       lambda x, h, W_xh, W_hh, b: x @ W_xh.T + h @ W_hh.T + b,  # forgot tanh
       lambda x, h, W_xh, W_hh, b: None]),  # forgot return
-    (recurrent.check_rnn_param_count, lambda E, H: H * E + H * H + 2 * H,
+    (rnn_cells.check_rnn_param_count, lambda E, H: H * E + H * H + 2 * H,
      [lambda E, H: H * E + H * H + H, lambda E, H: H * E + H * H, lambda E, H: E * E + H * H + 2 * H]),
-    (recurrent.check_lstm_param_count, lambda E, H: 4 * (H * E + H * H + 2 * H),
+    (rnn_cells.check_lstm_param_count, lambda E, H: 4 * (H * E + H * H + 2 * H),
      [lambda E, H: 4 * (H * E + H * H + H), lambda E, H: 3 * (H * E + H * H + 2 * H), lambda E, H: H * E + H * H]),
-    (recurrent.check_gru_step, lambda x, h, w: recurrent.gru_step(x[None], h[None], w)[0][0],
+    (rnn_cells.check_gru_step, lambda x, h, w: rnn_cells.gru_step(x[None], h[None], w)[0][0],
      [lambda x, h, w: _paper_gru(x[None], h[None], w)[0],
-      lambda x, h, w: recurrent.gru_step(x[None], h[None], w)[1]["candidate"][0], lambda x, h, w: h]),
-    (recurrent.check_keep_memory, {"forget": 1.0, "input": 0.0},
+      lambda x, h, w: rnn_cells.gru_step(x[None], h[None], w)[1]["candidate"][0], lambda x, h, w: h]),
+    (rnn_cells.check_keep_memory, {"forget": 1.0, "input": 0.0},
      [{"forget": 0.0, "input": 1.0}, {"forget": 1.0, "input": 1.0}, {"forget": 0.5}, ("forget", 1)]),
     (bptt.check_gradient_ratio, lambda rho, steps: rho**steps,
      [lambda rho, steps: rho * steps, lambda rho, steps: 0.0, lambda rho, steps: rho ** (steps + 1)]),
@@ -182,11 +182,11 @@ def test_grad_norms_through_time_ends_with_the_direct_gradient():
     module = nn.LSTM(E, H, batch_first=True)
     xs, _, _ = _inputs(3)
     readout = torch.randn(H)
-    norms = bptt.grad_norms_through_time("lstm", recurrent.weights_of(module), xs, lambda h: (h @ readout).sum())
+    norms = bptt.grad_norms_through_time("lstm", rnn_cells.weights_of(module), xs, lambda h: (h @ readout).sum())
     assert norms.shape == (T,)
     torch.testing.assert_close(norms[-1], readout.norm() * B**0.5)  # ∂L/∂h_T = readout for every example
     with pytest.raises(ValueError, match="loss_of_last"):
-        bptt.grad_norms_through_time("rnn", recurrent.weights_of(nn.RNN(E, H)), xs, lambda h: h)
+        bptt.grad_norms_through_time("rnn", rnn_cells.weights_of(nn.RNN(E, H)), xs, lambda h: h)
 
 
 # ------------------------------------------------------------------------------------- the memory task
@@ -194,8 +194,8 @@ def test_encode_fixed_pads_every_sequence_on_the_left_to_the_same_length():
     rows = [("a1?", "a"), ("b1234?", "b")]
     ids, keys, lags = encode_fixed(rows, length=10)
     assert ids.shape == (2, 10)
-    assert ids[0, -3].item() == memory.VOCAB.index("a") and ids[1, -6].item() == memory.VOCAB.index("b")
-    assert (ids[:, 0] == memory.VOCAB.index("0")).all()
+    assert ids[0, -3].item() == memory_task.VOCAB.index("a") and ids[1, -6].item() == memory_task.VOCAB.index("b")
+    assert (ids[:, 0] == memory_task.VOCAB.index("0")).all()
     assert lags.tolist() == [1, 4] and keys.tolist() == [0, 1]
     with pytest.raises(ValueError, match="length"):
         encode_fixed(rows, length=4)
@@ -203,7 +203,7 @@ def test_encode_fixed_pads_every_sequence_on_the_left_to_the_same_length():
 
 def test_memory_model_trains_evaluates_and_leaves_the_global_rng_alone():
     config = MemoryConfig(hidden=8, embed=4, length=12, batch_size=16, steps=3)
-    rows = [r for r in memory.load("train") if len(r[0]) <= 12][:64]
+    rows = [r for r in memory_task.load("train") if len(r[0]) <= 12][:64]
     state = torch.random.get_rng_state()
     assert torch.equal(new_model("gru", config).rnn.weight_hh_l0, new_model("gru", config).rnn.weight_hh_l0)
     model, history = train_memory_model("lstm", config, rows=rows, progress=False)
@@ -263,9 +263,9 @@ def test_figures_and_their_bad_input():
     with pytest.raises(ValueError, match="values"):
         state_heatmap(torch.rand(2, 3, 5), tokens)
     for cell, n_panels in (("lstm", 4), ("gru", 3), ("rnn", 1)):
-        module = recurrent.MODULES[cell](E, H, batch_first=True)
+        module = rnn_cells.MODULES[cell](E, H, batch_first=True)
         with torch.no_grad():
-            run = recurrent.unroll(cell, torch.randn(1, 3, E), recurrent.weights_of(module))
+            run = rnn_cells.unroll(cell, torch.randn(1, 3, E), rnn_cells.weights_of(module))
         fig = gates_figure(run, tokens, title=cell)
         assert len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) == n_panels
     with pytest.raises(ValueError, match="tokens"):
@@ -295,12 +295,12 @@ def test_explorers_draw_first_then_redraw_on_change():
     assert ex.n_draws == 2 and ex.last_error is None
     assert "explodes" in ex.last_figure.axes[0].get_title()
 
-    modules = {c: recurrent.MODULES[c](E, H, batch_first=True) for c in ("lstm", "gru")}
+    modules = {c: rnn_cells.MODULES[c](E, H, batch_first=True) for c in ("lstm", "gru")}
 
     def runs_for(cell):
         def run(words):
             with torch.no_grad():
-                return recurrent.unroll(cell, torch.randn(1, len(words), E), recurrent.weights_of(modules[cell]))
+                return rnn_cells.unroll(cell, torch.randn(1, len(words), E), rnn_cells.weights_of(modules[cell]))
         return run
 
     ex = gates_explorer({c: runs_for(c) for c in modules}, ["the cat sat .", "a dog ran away ."])

@@ -1,4 +1,4 @@
-"""helpers/seq2seq.py and helpers/attention_rnn.py: shapes, masks, equivalence, decoding, checkers, errors."""
+"""helpers/seq2seq.py and helpers/seq2seq_attention.py: shapes, masks, equivalence, decoding, checkers, errors."""
 
 import matplotlib.pyplot as plt
 import pytest
@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
-from helpers import attention_rnn as ar
+from helpers import seq2seq_attention as ar
 from helpers import seq2seq as s2s
 from helpers.corpus import load_pairs
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import torch
 
+from .env import data_root
+
 KEYS = list("abcdefgh")  # what must be remembered: chance is 1/8
 NOISE = list("01234567")  # what fills the gap
 QUERY = "?"
@@ -52,8 +54,6 @@ def load(split: str, data_dir: str | Path | None = None) -> list[tuple[str, str]
     """Read ``train`` or ``test`` from data/memory."""
     if split not in ("train", "test"):
         raise ValueError(f"split: got {split!r}; expected 'train' or 'test'")
-    from .corpus import data_root
-
     path = Path(data_dir) if data_dir is not None else data_root() / "memory"
     lines = (path / f"{split}.tsv").read_text(encoding="utf-8").splitlines()
     return [tuple(line.split("\t")) for line in lines]  # type: ignore[misc]

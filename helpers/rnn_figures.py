@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from . import plots
 from .bptt import radius_grad_norms
-from .recurrent import Unrolled
+from .rnn_cells import Unrolled
 from .widgets import Explorer, explorer
 
 SIGNED_CMAP, GATE_CMAP = "RdBu_r", "viridis"  # both readable to colour-blind eyes
@@ -93,7 +93,7 @@ def gates_figure(
     ``units`` shows only the first so many units (default: all), large enough to read each gate.
     """
     if not isinstance(run, Unrolled):
-        raise ValueError(f"run: got {type(run).__name__}; expected the Unrolled result of recurrent.unroll")
+        raise ValueError(f"run: got {type(run).__name__}; expected the Unrolled result of rnn_cells.unroll")
     panels = _PANELS[run.cell]
     T, H = run.h.shape[1], run.h.shape[2]
     if len(tokens) != T:

@@ -16,7 +16,7 @@ from torch import nn
 
 from .corpus import load_pairs
 from .data import Vocab, batches, pad_batch
-from .recurrent import MODULES, Unrolled, unroll, weights_of
+from .rnn_cells import MODULES, Unrolled, unroll, weights_of
 from .training import train
 
 
