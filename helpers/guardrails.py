@@ -4,8 +4,8 @@ the tiny world's grammar and facts before they are shown.
 Letters used in shapes: T = tokens so far, V = vocabulary size.
 
 A language model learns which words tend to follow which; nothing in next-token training tells it what is
-*true*. ``validate`` is the guardrail: it asks ``grammar.is_grammatical`` and ``grammar.fact_errors``
-(balls do not chase, only dogs bark) and says what is wrong. ``guarded_generate`` samples until the validator
+*true*. ``validate`` is the guardrail: it asks ``grammar.fact_errors`` (is it a sentence at all; do balls
+chase, do cats bark) and says what is wrong. ``guarded_generate`` samples until the validator
 accepts, and refuses (returns None) when no sample passes.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import torch
 
 from .data import BOS, EOS, Vocab
-from .grammar import fact_errors, is_grammatical
+from .grammar import fact_errors
 from .sampling import next_token_probs
 
 
@@ -35,8 +35,6 @@ def validate(sentence: str | Sequence[str]) -> Verdict:
             isinstance(sentence, Sequence) and all(isinstance(t, str) for t in sentence)):
         raise ValueError(f"sentence: got {type(sentence).__name__}; expected a string or a list of tokens")
     tokens = list(sentence) if not isinstance(sentence, str) else sentence
-    if not is_grammatical(tokens):
-        return Verdict(False, ["not grammatical"])
     problems = fact_errors(tokens)
     return Verdict(not problems, problems)
 

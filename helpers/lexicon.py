@@ -1,12 +1,13 @@
 """The words of the tiny world: English forms, French forms, gender, number and what each word may do.
 
 Everything the generator (``tinyworld``) writes and the recogniser (``grammar``) accepts comes from the
-tables here, so the two cannot drift apart.
+tables here, so the two cannot drift apart. Some English words have more than one French translation and the
+noun decides which: those are listed in ``CONTEXT_WORDS`` (and in the datasheet).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,18 @@ class Noun:
 class Adjective:
     en: str
     fr: tuple[str, str, str, str]  # masculine sg, feminine sg, masculine pl, feminine pl
-    before: bool  # True: stays before the noun in French (le petit chien); False: moves after (le chat noir)
+    before: bool  # True: stays before the noun in French (le petit chien); False: goes after (le chat noir)
     kinds: tuple[str, ...]  # noun kinds it describes in the world
+    colour: bool = False  # English puts a colour last ("the small black cat"); French puts it next to the noun
+    nouns: tuple[str, ...] = ()  # if set: only these nouns (English singular) take it
+    by_noun: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)  # noun (or kind) → other forms
+
+    def forms_for(self, noun: Noun) -> tuple[str, str, str, str]:
+        """The French forms for this noun: a fox's brown is roux, a book's is marron."""
+        return self.by_noun.get(noun.en, self.by_noun.get(noun.kind, self.fr))
+
+    def fits(self, noun: Noun) -> bool:
+        return noun.kind in self.kinds and (not self.nouns or noun.en in self.nouns)
 
 
 @dataclass(frozen=True)
@@ -32,9 +43,9 @@ class Verb:
     en_past: str  # "chased", "ran away"
     en_3sg: str  # "chases"
     en_base: str  # "chase"
-    fr_pp: str  # past participle "chassé"
-    fr_3sg: str  # "chasse"
-    fr_3pl: str  # "chassent"
+    fr_pp: str  # past participle "poursuivi"
+    fr_3sg: str  # "poursuit"
+    fr_3pl: str  # "poursuivent"
     frame: str  # "transitive", "intransitive", "over", "sit", "away", "go"
     subjects: tuple[str, ...]  # noun kinds that can do it
     objects: tuple[str, ...] = ()  # noun kinds it takes as object (transitive and "over" verbs)
@@ -47,6 +58,7 @@ NOUNS = [
     Noun("bird", "birds", "oiseau", "oiseaux", "m", "animal"),
     Noun("fox", "foxes", "renard", "renards", "m", "animal"),
     Noun("horse", "horses", "cheval", "chevaux", "m", "animal"),
+    Noun("owl", "owls", "hibou", "hiboux", "m", "animal"),  # h aspiré: le hibou, du hibou
     Noun("girl", "girls", "fille", "filles", "f", "person"),
     Noun("boy", "boys", "garçon", "garçons", "m", "person"),
     Noun("robot", "robots", "robot", "robots", "m", "person"),
@@ -57,6 +69,7 @@ NOUNS = [
     Noun("table", "tables", "table", "tables", "f", "thing"),
     Noun("apple", "apples", "pomme", "pommes", "f", "food"),
     Noun("cake", "cakes", "gâteau", "gâteaux", "m", "food"),
+    Noun("yogurt", "yogurts", "yaourt", "yaourts", "m", "food"),  # no elision before y: le yaourt
     Noun("store", "stores", "magasin", "magasins", "m", "place"),
     Noun("house", "houses", "maison", "maisons", "f", "place"),
     Noun("garden", "gardens", "jardin", "jardins", "m", "place"),
@@ -64,31 +77,40 @@ NOUNS = [
     Noun("school", "schools", "école", "écoles", "f", "place"),
     Noun("city", "cities", "ville", "villes", "f", "place"),
     Noun("river", "rivers", "rivière", "rivières", "f", "place"),
+    Noun("hotel", "hotels", "hôtel", "hôtels", "m", "place"),  # h muet: l'hôtel, à l'hôtel
 ]
 
 LIVING = ("animal", "person")
 ANY = ("animal", "person", "thing", "food", "place")
 
 ADJECTIVES = [
-    # stay before the noun
+    # stay before the noun in French
     Adjective("small", ("petit", "petite", "petits", "petites"), True, ANY),
     Adjective("big", ("grand", "grande", "grands", "grandes"), True, ANY),
     Adjective("young", ("jeune", "jeune", "jeunes", "jeunes"), True, LIVING),
     Adjective("pretty", ("joli", "jolie", "jolis", "jolies"), True, ANY),
-    Adjective("quick", ("rapide", "rapide", "rapides", "rapides"), True, ("animal",)),
-    # move after the noun
-    Adjective("black", ("noir", "noire", "noirs", "noires"), False, ("animal", "thing")),
-    Adjective("white", ("blanc", "blanche", "blancs", "blanches"), False, ("animal", "thing", "place")),
-    Adjective("brown", ("brun", "brune", "bruns", "brunes"), False, ("animal", "thing")),
-    Adjective("red", ("rouge", "rouge", "rouges", "rouges"), False, ("thing", "food")),
-    Adjective("green", ("vert", "verte", "verts", "vertes"), False, ("thing", "food", "place")),
+    # go after the noun in French
+    Adjective("quick", ("rapide", "rapide", "rapides", "rapides"), False, ("animal",)),  # le renard rapide
     Adjective("lazy", ("paresseux", "paresseuse", "paresseux", "paresseuses"), False, LIVING),
     Adjective("happy", ("heureux", "heureuse", "heureux", "heureuses"), False, LIVING),
-    Adjective("future", ("futur", "future", "futurs", "futures"), False, ("place",)),
+    Adjective("black", ("noir", "noire", "noirs", "noires"), False, ("animal", "thing"), colour=True),
+    Adjective("white", ("blanc", "blanche", "blancs", "blanches"), False, ("animal", "thing", "place"), colour=True),
+    # brown: a fox is roux, other animals brun, things marron (which never agrees)
+    Adjective("brown", ("brun", "brune", "bruns", "brunes"), False, ("animal", "thing"), colour=True,
+              by_noun={"fox": ("roux", "rousse", "roux", "rousses"),
+                       "thing": ("marron", "marron", "marron", "marron")}),
+    Adjective("red", ("rouge", "rouge", "rouges", "rouges"), False, ("thing", "food"), colour=True),
+    Adjective("green", ("vert", "verte", "verts", "vertes"), False, ("thing", "food", "place"), colour=True),
 ]
 
+# "future" with a place is a phrase after the noun, not an adjective: the future city → la ville du futur.
+FUTURE = "future"
+FUTURE_FR = ["du", "futur"]
+FUTURE_NOUNS = ("city", "school", "house")
+
 VERBS = [
-    Verb("chased", "chases", "chase", "chassé", "chasse", "chassent", "transitive", ("animal", "person"),
+    # an animal running after another: poursuivre (a poursuivi), not chasser (which is hunting)
+    Verb("chased", "chases", "chase", "poursuivi", "poursuit", "poursuivent", "transitive", ("animal", "person"),
          ("animal", "thing")),
     Verb("saw", "sees", "see", "vu", "voit", "voient", "transitive", LIVING, ANY),
     Verb("ate", "eats", "eat", "mangé", "mange", "mangent", "transitive", LIVING, ("food",)),
@@ -111,6 +133,9 @@ VERBS = [
 # Which animals bark, which sing: the world's facts that the generator respects.
 VERB_SUBJECT_NOUNS = {"barked": ("dog",), "sang": ("bird", "girl", "boy", "robot")}
 
+# The auxiliary "do" of negations and questions: past, 3rd singular, plural.
+DO = {"past": ("did", "did"), "present": ("does", "do")}
+
 ADVERBS = {
     "loudly": "bruyamment",
     "quickly": "rapidement",
@@ -128,6 +153,16 @@ PREPOSITIONS = {
     "behind": ["derrière"],
     "with": ["avec"],
 }
+# Where one sits (on a mat, behind a house) and where one does the rest (slept in the garden, played with the
+# ball): preposition → the noun kinds it takes in the world.
+SIT_PREP_KINDS = {"on": ("thing",), "under": ("thing",), "near": ("thing", "place"), "behind": ("thing", "place")}
+PLACE_PREP_KINDS = {"in": ("place", "thing"), "near": ("place", "thing"), "behind": ("place", "thing"),
+                    "with": ("thing",)}
+
+# "go to": à + the definite article (au parc, à la maison, à l'école, aux magasins), but "dans" + an indefinite
+# one (dans un parc). Only places one can go into take the indefinite: "went to a river" is not in the world.
+GO_TO = {"definite": ["à"], "indefinite": ["dans"]}
+GO_INDEFINITE = ("store", "house", "garden", "park", "school", "city", "hotel")
 
 CONJUNCTIONS = {"and": ["et"], "but": ["mais"], "because": ["parce", "que"], "while": ["pendant", "que"]}
 
@@ -152,12 +187,25 @@ PERSONS = {
     "we": {"be_going": ["are", "going"], "need": "need", "fr": "nous", "go": "allons", "have": "avons"},
 }
 
-VOWELS = tuple("aeiouyéèêàâîôûh")
+# Words whose French depends on the noun (or the construction) they stand with; the datasheet lists them.
+CONTEXT_WORDS = {
+    "brown": "roux with a fox (le renard roux), brun with other animals, marron (invariable) with things",
+    "future": "du futur after a place (la ville du futur)",
+    "to (after go)": "à + definite article (au parc, à l'école), dans + indefinite (dans un parc)",
+    "a / an": "un/une, but de (d') after a negated verb (n'a pas mangé de pomme)",
+    "not": "ne (n') … pas around the finite verb (n'a pas aboyé)",
+    "did / does / do": "the tense of the French verb; est-ce que in a question",
+    "that": "qui for a subject (le chat qui dort), que (qu') for an object (la souris que le chat a poursuivie)",
+}
+
+# French elision: before a vowel or a mute h, never before y or an aspirated h.
+VOWELS = tuple("aeiouéèêàâîôû")
+H_ASPIRE = ("hibou", "hiboux")
 
 NOUN_BY_EN = {n.en: n for n in NOUNS} | {n.en_pl: n for n in NOUNS}
 ADJ_BY_EN = {a.en: a for a in ADJECTIVES}
 
 
 def starts_with_vowel(word: str) -> bool:
-    """French elision applies before a vowel (and a mute h, which the world does not use)."""
-    return word[:1] in VOWELS
+    """Whether French elides before ``word``: a vowel or a mute h (l'hôtel), not y (le yaourt) nor h aspiré."""
+    return word[:1] in VOWELS or (word[:1] == "h" and word not in H_ASPIRE)
