@@ -38,7 +38,9 @@ STAGE = ROOT / "_build" / "site-src"
 OUT = ROOT / "_build" / "site"
 DOCS = ["docs/INSTRUCTOR_GUIDE.md", "data/DATASHEET.md"]  # Markdown pages besides the lessons
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-LINK = re.compile(r"\]\((?!https?://|mailto:|#)([^)\s]+)\)")  # a Markdown link to a relative target
+# A Markdown link or image with a relative target: group 1 is "!" for an image, group 2 the target.
+LINK = re.compile(r"(!?)\[[^\]]*\]\((?!https?://|mailto:|#)([^)\s]+)\)")
+ASSETS = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp"}  # images a page may show, copied with the pages
 
 EXPLORER_NOTE = """:::{{admonition}} Interactive explorer
 :class: tip explorer-note
@@ -70,7 +72,9 @@ def rewrite_links(text: str, rel_dir: str, pages: set[str]) -> str:
     """Relative links to staged pages stay; ../README.md goes to the landing page; other repository files go to
     the repository on GitHub."""
     def fix(m: re.Match) -> str:
-        target = m.group(1)
+        if m.group(1):  # an image: it is staged beside its page (ASSETS)
+            return m.group(0)
+        target = m.group(2)
         path, _, anchor = target.partition("#")
         resolved = (Path(rel_dir) / path).as_posix() if path else ""
         parts: list[str] = []
@@ -85,8 +89,12 @@ def rewrite_links(text: str, rel_dir: str, pages: set[str]) -> str:
             return m.group(0)
         depth = rel_dir.count("/") + 1 if rel_dir else 0
         if resolved == "README.md":
-            return f"]({'../' * depth}index.md{'#' + anchor if anchor else ''})"
-        return f"]({repo_url()}/blob/main/{resolved}{'#' + anchor if anchor else ''})"
+            new = f"{'../' * depth}index.md"
+        else:
+            new = f"{repo_url()}/blob/main/{resolved}"
+        start, end = m.span(2)
+        text = m.group(0)
+        return text[:start - m.start()] + new + ("#" + anchor if anchor else "") + text[end - m.start():]
     return LINK.sub(fix, text)
 
 
@@ -116,8 +124,11 @@ def stage_notebook(path: Path, pages: set[str]) -> dict:
             if len(kept) != len(outputs):
                 cell["outputs"] = kept
                 if any("image/png" in o.get("data", {}) for o in kept):
-                    cells.append({"cell_type": "markdown", "metadata": {}, "id": f"explorer-note-{i}",
-                                  "source": EXPLORER_NOTE.format(binder=binder_url(name), colab=colab_url(name))})
+                    note = {"cell_type": "markdown", "metadata": {},
+                            "source": EXPLORER_NOTE.format(binder=binder_url(name), colab=colab_url(name))}
+                    if "id" in cell:  # nbformat ≥ 4.5 has cell ids
+                        note["id"] = f"explorer-note-{i}"
+                    cells.append(note)
         cells.append(cell)
     nb["cells"] = cells
     return nb
@@ -150,6 +161,12 @@ def stage(stage_dir: Path = STAGE) -> Path:
         shutil.rmtree(stage_dir)
     shutil.copytree(ROOT / "site", stage_dir, ignore=shutil.ignore_patterns("__pycache__"))
     pages = {f"notebooks/{p.name}" for p in lessons()} | set(DOCS)
+    for folder in {"notebooks", *(str(Path(rel).parent) for rel in DOCS)}:  # images the pages show
+        for asset in (ROOT / folder).rglob("*"):
+            if asset.suffix.lower() in ASSETS and ".ipynb_checkpoints" not in asset.parts:
+                dest = stage_dir / asset.relative_to(ROOT)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(asset, dest)
     for path in lessons():
         dest = stage_dir / "notebooks" / path.name
         dest.parent.mkdir(parents=True, exist_ok=True)
