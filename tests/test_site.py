@@ -59,7 +59,8 @@ def _missing() -> str | None:
     reason = bs.missing_browser_reason()
     tools = [m for m in ("sphinx", "myst_nb", "sphinx_book_theme") if importlib.util.find_spec(m) is None]
     if tools:
-        reason = (reason + "; " if reason else "") + f"the site needs {', '.join(tools)} (pip install -r requirements.txt)"
+        need = f"the site needs {', '.join(tools)} (pip install -r requirements.txt)"
+        reason = f"{reason}; {need}" if reason else need
     return reason
 
 
@@ -138,12 +139,15 @@ class Visit:
         self.page.route("**/*", self._route)
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(
-            f"request failed: {r.url} ({r.failure})") if "net::ERR_BLOCKED_BY_CLIENT" not in str(r.failure) else None)
+        self.page.on("requestfailed", self._failed)
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         self.url = f"{server}/{rel}"
         self.page.goto(self.url, wait_until="load")
         self.page.wait_for_load_state("networkidle")
+
+    def _failed(self, request) -> None:
+        if "ERR_BLOCKED_BY_CLIENT" not in str(request.failure):  # refused by _route, reported there
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _route(self, route) -> None:
         host = urllib.parse.urlsplit(route.request.url).hostname
@@ -157,8 +161,8 @@ class Visit:
         self.ctx.close()
 
 
-JS_IMAGES = """() => [...document.images].map(im => ({src: im.currentSrc || im.src, ok: im.complete && im.naturalWidth > 0,
-    output: !!im.closest('.cell_output')}))"""
+JS_IMAGES = """() => [...document.images].map(im => ({src: im.currentSrc || im.src,
+    ok: im.complete && im.naturalWidth > 0, output: !!im.closest('.cell_output')}))"""
 
 JS_LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.href)"""
 
@@ -183,7 +187,7 @@ def stored_figures(nb_path: Path) -> int:
     return sum("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fetch(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=20) as resp:

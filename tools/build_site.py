@@ -139,7 +139,8 @@ def readme_section_table(readme: str, heading: str) -> str:
     try:
         section = readme.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
     except IndexError:
-        raise SystemExit(f"README.md has no section '## {heading}'; the landing page takes its table from there")
+        raise SystemExit(f"README.md has no section '## {heading}'; the landing page takes its table from there") \
+            from None
     rows = [ln for ln in section.splitlines() if ln.startswith("|")]
     if not rows:
         raise SystemExit(f"README.md's section '## {heading}' has no table")
