@@ -5,7 +5,8 @@
     python tools/benchmark.py --save 03       # also store the fresh outputs in the notebook (one clean run)
     python tools/benchmark.py --readme        # also write the table into README.md between its markers
 
-Exits non-zero if any notebook fails. Peak memory is the kernel process's peak resident set (VmHWM, Linux);
+Also reports each notebook's slowest code cell (its index in the notebook, and seconds). Exits non-zero if any
+notebook fails. Peak memory is the kernel process's peak resident set (VmHWM, Linux);
 elsewhere it prints "n/a". Budgets (COURSE_DESIGN.md): ≤ 90 s and ≤ 1.5 GB a notebook, ≤ 8 min in all.
 """
 
@@ -51,16 +52,20 @@ def peak_mb(pid: int | None) -> float | None:
     return int(m.group(1)) / 1024 if m else None
 
 
-def run(path: Path, save: bool, timeout: int) -> tuple[float, float | None, str | None]:
+def run(path: Path, save: bool, timeout: int) -> tuple[float, float | None, str | None, tuple[int, float]]:
+    """Seconds, peak MB, the error (or None) and the slowest code cell as (index, seconds)."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
-    error, mem = None, None
+    error, mem, slowest = None, None, (-1, 0.0)
     start = time.perf_counter()
     with client.setup_kernel():
         try:
             for index, cell in enumerate(nb.cells):
+                t0 = time.perf_counter()
                 client.execute_cell(cell, index)
+                if cell.cell_type == "code" and time.perf_counter() - t0 > slowest[1]:
+                    slowest = (index, time.perf_counter() - t0)
         except CellExecutionError as exc:
             error = str(exc).strip().splitlines()[-1][:200]
         seconds = time.perf_counter() - start
@@ -68,17 +73,19 @@ def run(path: Path, save: bool, timeout: int) -> tuple[float, float | None, str 
         mem = peak_mb(getattr(proc, "pid", None))
     if save and error is None:
         nbformat.write(nb, path)
-    return seconds, mem, error
+    return seconds, mem, error, slowest
 
 
-def table(rows: list[tuple[str, float, float | None, str | None]]) -> str:
-    lines = ["| notebook | wall seconds | peak memory (MB) | status |", "|---|---:|---:|---|"]
-    for name, sec, mem, err in rows:
+def table(rows: list[tuple[str, float, float | None, str | None, tuple[int, float]]]) -> str:
+    lines = ["| notebook | wall seconds | peak memory (MB) | slowest cell: index (seconds) | status |",
+             "|---|---:|---:|---:|---|"]
+    for name, sec, mem, err, (cell, cell_s) in rows:
         ok = "ok" if err is None else f"FAILED: {err}"
         over = " (over budget)" if sec > BUDGET_S or (mem or 0) > BUDGET_MB else ""
-        lines.append(f"| {name} | {sec:.1f} | {'n/a' if mem is None else f'{mem:.0f}'} | {ok}{over} |")
+        lines.append(f"| {name} | {sec:.1f} | {'n/a' if mem is None else f'{mem:.0f}'} | {cell} ({cell_s:.1f}) "
+                     f"| {ok}{over} |")
     total = sum(r[1] for r in rows)
-    lines.append(f"| **total** | **{total:.1f}** | | |")
+    lines.append(f"| **total** | **{total:.1f}** | | | |")
     return "\n".join(lines)
 
 
@@ -91,10 +98,10 @@ def main() -> int:
     args = ap.parse_args()
     rows = []
     for path in select(args.names):
-        sec, mem, err = run(path, args.save, args.timeout)
-        rows.append((path.name, sec, mem, err))
-        print(f"{path.name}: {sec:.1f} s, {'n/a' if mem is None else f'{mem:.0f} MB'}, {'ok' if err is None else err}",
-              flush=True)
+        sec, mem, err, slowest = run(path, args.save, args.timeout)
+        rows.append((path.name, sec, mem, err, slowest))
+        print(f"{path.name}: {sec:.1f} s, {'n/a' if mem is None else f'{mem:.0f} MB'}, slowest cell {slowest[0]} "
+              f"({slowest[1]:.1f} s), {'ok' if err is None else err}", flush=True)
     out = table(rows)
     import torch
 
