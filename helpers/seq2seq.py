@@ -32,9 +32,9 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from . import metrics, plots, training
-from .seq2seq_attention import SCORES, make_attention
 from .data import Vocab, pad_batch
 from .exercises import Check, Result, equal, run_checks
+from .seq2seq_attention import SCORES, make_attention
 from .tinyworld import Pair, detokenize, tokenize
 
 ATTENTIONS = (None,) + SCORES

@@ -351,7 +351,8 @@ class Generator:
         return "past" if self.rng.random() < 0.7 else "present"
 
     def verbs_for(self, subj: Noun) -> list[Verb]:
-        return [v for v in VERBS if subj.kind in v.subjects and subj.en in VERB_SUBJECT_NOUNS.get(v.en_past, (subj.en,))]
+        return [v for v in VERBS
+                if subj.kind in v.subjects and subj.en in VERB_SUBJECT_NOUNS.get(v.en_past, (subj.en,))]
 
     def predicate(self, subj: NP, tense: str, depth: int = 0, form: str = "plain") -> Pair:
         """The verb and its complements for ``subj``; the returned Pair includes the subject unless
@@ -469,13 +470,14 @@ def constructions(p: Pair) -> list[str]:
         tags.append("yes/no question")
     if "not" in en:
         tags.append("negation")
-    if any(w in ("que", "qu'") for w, prev in zip(fr, [""] + fr) if prev not in ("parce", "pendant", "est-ce")):
+    after = ("parce", "pendant", "est-ce")  # parce que, pendant que, est-ce que are not relatives
+    if any(w in ("que", "qu'") and prev not in after for w, prev in zip(fr, [""] + fr[:-1], strict=True)):
         tags.append("object relative")
     if "qui" in fr:
         tags.append("subject relative")
     if any(t in NOUN_BY_EN and NOUN_BY_EN[t].en_pl == t for t in en):
         tags.append("plural")
-    if any(a in ADJ_BY_EN and b in ADJ_BY_EN for a, b in zip(en, en[1:])):
+    if any(a in ADJ_BY_EN and b in ADJ_BY_EN for a, b in zip(en, en[1:], strict=False)):
         tags.append("two adjectives")
     if FUTURE in en:
         tags.append("du futur")

@@ -10,6 +10,15 @@ from torch import nn
 
 from helpers import bptt, memory_task, rnn_cells
 from helpers.data import Vocab
+from helpers.memory_models import (
+    MemoryConfig,
+    accuracy_by_lag,
+    encode_fixed,
+    memory_grad_norms,
+    new_model,
+    plot_accuracy_by_lag,
+    train_memory_model,
+)
 from helpers.rnn_figures import (
     gates_explorer,
     gates_figure,
@@ -19,15 +28,6 @@ from helpers.rnn_figures import (
     radius_figure,
     state_heatmap,
     time_figure,
-)
-from helpers.memory_models import (
-    MemoryConfig,
-    accuracy_by_lag,
-    encode_fixed,
-    memory_grad_norms,
-    new_model,
-    plot_accuracy_by_lag,
-    train_memory_model,
 )
 from helpers.rnn_lm import LMConfig, next_word_accuracy, states_over, top_k_next, train_lm
 

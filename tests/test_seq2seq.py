@@ -7,8 +7,8 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
-from helpers import seq2seq_attention as ar
 from helpers import seq2seq as s2s
+from helpers import seq2seq_attention as ar
 from helpers.corpus import load_pairs
 
 

@@ -61,7 +61,7 @@ ARTICLES = {"le", "la", "les", "l'", "un", "une", "des", "de", "d'", "au", "aux"
 def test_quick_is_rapide_after_the_noun_never_before():
     seen = 0
     for p in all_pairs():
-        for a, b in zip(p.fr, p.fr[1:]):
+        for a, b in zip(p.fr, p.fr[1:], strict=False):
             if b in ("rapide", "rapides"):
                 assert a not in ARTICLES and a not in ("petit", "grand", "jeune", "joli"), p.fr
                 seen += 1
@@ -108,7 +108,7 @@ def test_english_puts_size_and_the_rest_before_colour():
     from helpers.lexicon import ADJ_BY_EN
     two = 0
     for p in all_pairs():
-        for a, b in zip(p.en, p.en[1:]):
+        for a, b in zip(p.en, p.en[1:], strict=False):
             if a in ADJ_BY_EN and b in ADJ_BY_EN:
                 assert not ADJ_BY_EN[a].colour and ADJ_BY_EN[b].colour, p.en
                 two += 1
