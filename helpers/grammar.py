@@ -251,11 +251,13 @@ class VerbSlot:
     clause_length: int  # words of the relative clause ("that barked loudly": 3); 0 for a plain subject
     noun: str  # the subject's noun as written ("dog", "cats")
     plural: bool
+    closed: bool  # the clause cannot go on here, so the next word must begin the main verb
 
 
 def main_verb_slot(sentence: str | list[str]) -> VerbSlot | None:
     """For a grammatical sentence that opens with its subject ("the dog that barked loudly ran away ."), where
-    the main verb starts and how long the subject's relative clause is; None for other sentences."""
+    the main verb starts, how long the subject's relative clause is and whether that clause is closed (the
+    next word must begin the main verb); None for other sentences."""
     t = _tokens(sentence)
     if not is_grammatical(t) or t[-1] != ".":
         return None
@@ -267,7 +269,11 @@ def main_verb_slot(sentence: str | list[str]) -> VerbSlot | None:
             for k, vp_errors in _vp(body, end, noun, plural, form):
                 if not vp_errors and (k == len(body) or body[k] in CONJUNCTIONS):
                     head = body.index(noun.en_pl if plural else noun.en)  # the subject's noun
-                    return VerbSlot(end, end - head - 1, body[head], plural)
+                    length = end - head - 1
+                    # an object relative (that the cat chased) or a clause that ended on its adverb (that
+                    # barked loudly) takes no more words; after "that barked" an adverb or a place could follow
+                    closed = length > 0 and (body[head + 2] in ("the", "a", "an") or body[end - 1] in ADVERBS)
+                    return VerbSlot(end, length, body[head], plural, closed)
     return None
 
 

@@ -129,9 +129,10 @@ def test_token_lists_work_and_bad_types_are_refused():
 def test_main_verb_slot_after_the_subjects_relative_clause():
     from helpers.grammar import VerbSlot, main_verb_slot, starts_main_verb
 
-    assert main_verb_slot("The dog that barked loudly ran away.") == VerbSlot(5, 3, "dog", False)
-    assert main_verb_slot("The cat that chased the mouse ran away.") == VerbSlot(6, 4, "cat", False)
-    assert main_verb_slot("The cats sit on the mat.") == VerbSlot(2, 0, "cats", True)
+    assert main_verb_slot("The dog that barked loudly ran away.") == VerbSlot(5, 3, "dog", False, True)
+    assert main_verb_slot("The cat that chased the mouse ran away.") == VerbSlot(6, 4, "cat", False, False)
+    assert main_verb_slot("The mouse that the cat chased ran away.") == VerbSlot(6, 4, "mouse", False, True)
+    assert main_verb_slot("The cats sit on the mat.") == VerbSlot(2, 0, "cats", True, False)
     assert main_verb_slot("The cats sits on the mat.") is None  # not grammatical
     assert main_verb_slot("Did the cat sleep?") is None and main_verb_slot("How are you?") is None
     assert starts_main_verb("ran", "dog", False) and starts_main_verb("sit", "cats", True)
