@@ -5,9 +5,8 @@ Letters used in shapes: T_tgt = target (French) length, T_src = source (English)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import math
+from collections.abc import Sequence
 
 import numpy as np
 

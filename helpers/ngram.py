@@ -8,8 +8,9 @@ few words in the training text.
 A context the training text never showed is shortened from the left ("backoff") until one was seen, so the model
 always answers. Every sentence is scored on its words and then ``</s>``, the end of the sentence: the one
 definition of next-word accuracy (``next_word_accuracy``) and of the tokens a perplexity averages over
-(``sentence_nll``), the same as ``helpers.rnn_lm`` uses for the neural language models. Lesson 00 builds the same counts inline first; this module is what later lessons reuse. The
-exercise checkers of lesson 00 sit at the end (next-word probabilities from a bigram table, and the parameter
+(``sentence_nll``), the same as ``helpers.rnn_lm`` uses for the neural language models. Lesson 00 builds the
+same counts inline first; this module is what later lessons reuse. The exercise checkers of lesson 00 sit at
+the end (next-word probabilities from a bigram table, and the parameter
 count of the small GRU language model the course compares the counts with).
 """
 

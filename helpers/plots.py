@@ -170,7 +170,8 @@ def grad_norm_plot(
     with plt.rc_context(COURSE_RC):
         fig, ax_ = _new(ax)
         for label, values in series.items():
-            ax_.plot(np.arange(first_step, first_step + len(values)), values, marker="o", markersize=3, label=label or None)
+            steps = np.arange(first_step, first_step + len(values))
+            ax_.plot(steps, values, marker="o", markersize=3, label=label or None)
         ax_.set_yscale("log")
         ax_.set(title=title, xlabel=xlabel, ylabel=ylabel)
         if any(series):
