@@ -27,17 +27,20 @@ NBVAL_PRINTED: dict[str, dict[int, str]] = {}
 
 def printed(outputs) -> str:
     """What a learner reads under a cell: its stdout and its text results, in order, wall-clock times masked."""
+    def text(value) -> str:  # nbformat joins multi-line strings; raw JSON keeps them as lists
+        return "".join(value) if isinstance(value, list) else value
+
     parts = []
     for out in outputs:
         kind = out.get("output_type")
         if kind == "stream" and out.get("name") == "stdout":
-            parts.append(out.get("text", ""))
+            parts.append(text(out.get("text", "")))
         elif kind in ("execute_result", "display_data"):
             data = out.get("data", {})
             if "application/vnd.jupyter.widget-view+json" in data or "image/png" in data:
                 continue
             if "text/plain" in data:
-                parts.append(data["text/plain"].rstrip("\n") + "\n")
+                parts.append(text(data["text/plain"]).rstrip("\n") + "\n")
         elif kind == "error":
             parts.append(f"{out.get('ename')}: {out.get('evalue')}\n")
     return TIME.sub("<time>", "".join(parts))
