@@ -48,7 +48,7 @@ def summarise(en: Sequence[str]) -> list[str]:
 
 
 def question(en: Sequence[str]) -> tuple[list[str], list[str]]:
-    """(question, answer) about the subject: "the black cat sat on the mat ." → "who sat on the mat ?", "the black cat"."""
+    """(question, answer) about the subject: "the black cat sat ." → ("who sat ?", "the black cat")."""
     k = subject_end(en)
     if k is None:
         raise ValueError(f"en: got {' '.join(en)!r}; expected a one-clause sentence 'the|a adj* noun verb … .'")

@@ -13,7 +13,7 @@ transformers = pytest.importorskip("transformers")
 
 def small_gpt2(**kw):
     torch.manual_seed(0)
-    # every size differs, so a transposed weight cannot hide: layers 2, heads 3, width 24, MLP 40, vocab 53, 17 positions
+    # every size differs, so a transposed weight cannot hide: 2 layers, 3 heads, width 24, MLP 40, vocab 53, 17 places
     cfg = dict(n_layer=2, n_head=3, n_embd=24, n_inner=40, vocab_size=53, n_positions=17, bos_token_id=0,
                eos_token_id=0) | kw
     return transformers.GPT2LMHeadModel(transformers.GPT2Config(**cfg)).eval()
