@@ -15,6 +15,7 @@ the sentence parses and breaks no rule: exactly the sentences the generator can 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .lexicon import (
     ADJ_BY_EN,
@@ -239,3 +240,50 @@ def fact_errors(sentence: str | list[str]) -> list[str]:
 def is_grammatical(sentence: str | list[str]) -> bool:
     """True if the tiny world can say this sentence: it parses and breaks none of the world's rules."""
     return fact_errors(sentence) == []
+
+
+# ------------------------------------------------------------------- the main verb after a subject's clause
+@dataclass(frozen=True)
+class VerbSlot:
+    """Where a sentence's main verb starts, after its subject and that subject's relative clause (if any)."""
+
+    index: int  # position of the main verb's first word: the words before it are the prompt
+    clause_length: int  # words of the relative clause ("that barked loudly": 3); 0 for a plain subject
+    noun: str  # the subject's noun as written ("dog", "cats")
+    plural: bool
+    closed: bool  # the clause cannot go on here, so the next word must begin the main verb
+
+
+def main_verb_slot(sentence: str | list[str]) -> VerbSlot | None:
+    """For a grammatical sentence that opens with its subject ("the dog that barked loudly ran away ."), where
+    the main verb starts, how long the subject's relative clause is and whether that clause is closed (the
+    next word must begin the main verb); None for other sentences."""
+    t = _tokens(sentence)
+    if not is_grammatical(t) or t[-1] != ".":
+        return None
+    body = t[:-1]
+    for end, noun, plural, _, errors in _np(body, 0, relative=True):
+        if errors:
+            continue
+        for form in ("plain", "negated"):
+            for k, vp_errors in _vp(body, end, noun, plural, form):
+                if not vp_errors and (k == len(body) or body[k] in CONJUNCTIONS):
+                    head = body.index(noun.en_pl if plural else noun.en)  # the subject's noun
+                    length = end - head - 1
+                    # an object relative (that the cat chased) or a clause that ended on its adverb (that
+                    # barked loudly) takes no more words; after "that barked" an adverb or a place could follow
+                    closed = length > 0 and (body[head + 2] in ("the", "a", "an") or body[end - 1] in ADVERBS)
+                    return VerbSlot(end, length, body[head], plural, closed)
+    return None
+
+
+def starts_main_verb(word: str, noun: str, plural: bool) -> bool:
+    """True if ``word`` can begin the predicate of the subject ``noun``: a verb form that agrees in number (cat
+    sits, cats sit; ran for both) and that the noun may do (only dogs bark), or did/does/do of a negation."""
+    if noun not in NOUN_BY_EN:
+        raise ValueError(f"noun: got {noun!r}; expected a noun of the world, e.g. 'dog' or 'cats'")
+    subj = NOUN_BY_EN[noun]
+    if word in (DO["past"][0], DO["present"][1 if plural else 0]):
+        return True
+    return any(word == form.split()[0] and not _subject_errors(subj, verb)
+               for verb in VERBS for form in (verb.en_past, verb.en_base if plural else verb.en_3sg))

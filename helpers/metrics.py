@@ -1,13 +1,29 @@
-"""Scores the course reports: exact match, token accuracy, attention alignment and accuracy by length.
+"""Scores the course reports: perplexity, exact match, token accuracy, attention alignment and accuracy by length.
 
 Letters used in shapes: T_tgt = target (French) length, T_src = source (English) length.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
+
+
+def perplexity(total_nll: float, n_tokens: int) -> float:
+    """exp(mean negative log-likelihood per token): the course's one perplexity for every language model.
+
+    ``total_nll`` is the sum of -ln P(token | what came before) over ``n_tokens`` scored tokens (for the
+    tiny world: every word of each sentence and its end, ``</s>``). A perplexity of k means the model is as
+    unsure as if it chose among k equally likely words; 1 is certainty.
+    """
+    if isinstance(n_tokens, bool) or not isinstance(n_tokens, int) or n_tokens < 1:
+        raise ValueError(f"n_tokens: got {n_tokens!r}; expected a whole number ≥ 1 of scored tokens")
+    if not isinstance(total_nll, int | float) or isinstance(total_nll, bool) or math.isnan(total_nll) \
+            or total_nll < 0:
+        raise ValueError(f"total_nll: got {total_nll!r}; expected a summed negative log-likelihood ≥ 0 (in nats)")
+    return math.exp(total_nll / n_tokens)
 
 
 def _check_pairs(preds: Sequence, refs: Sequence) -> None:

@@ -6,14 +6,18 @@ few words in the training text.
     greedy_complete(model, "the cat")              # keep taking the most likely word until "." or "?"
 
 A context the training text never showed is shortened from the left ("backoff") until one was seen, so the model
-always answers. Lesson 00 builds the same counts inline first; this module is what later lessons reuse. The
-exercise checkers of lesson 00 sit at the end (next-word probabilities from a bigram table, and the parameter
+always answers. Every sentence is scored on its words and then ``</s>``, the end of the sentence: the one
+definition of next-word accuracy (``next_word_accuracy``) and of the tokens a perplexity averages over
+(``sentence_nll``), the same as ``helpers.rnn_lm`` uses for the neural language models. Lesson 00 builds the
+same counts inline first; this module is what later lessons reuse. The exercise checkers of lesson 00 sit at
+the end (next-word probabilities from a bigram table, and the parameter
 count of the small GRU language model the course compares the counts with).
 """
 
 from __future__ import annotations
 
 import math
+import random
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +29,13 @@ from torch import nn
 from .exercises import Check, Result, equal, run_checks, short
 
 BOS = "<s>"  # pads the start of a sentence, so the first word also has a context
+EOS = "</s>"  # the end of a sentence: counted and predicted like a word
 STOP = (".", "?", "!")
+
+
+def scored_tokens(sentence: Sequence[str]) -> list[str]:
+    """The tokens a model is scored on for one sentence: its words, then ``</s>`` (the course's one definition)."""
+    return list(sentence) + [EOS]
 
 
 @dataclass
@@ -55,7 +65,9 @@ def count_ngrams(sentences: Iterable[Sequence[str]], order: int = 3) -> NGramMod
     for s in sentences:
         tokens = _tokens(s, "sentences")
         n_sentences += 1
-        padded = [BOS] * (order - 1) + tokens
+        if not tokens:
+            continue  # an empty sentence has no words to count
+        padded = [BOS] * (order - 1) + scored_tokens(tokens)
         pairs.update((tuple(padded[i - k:i]), padded[i])  # contexts of k = 0, 1, …, order-1 words before i
                      for i in range(order - 1, len(padded)) for k in range(order))
     counts: dict[tuple[str, ...], Counter] = {}
@@ -122,7 +134,10 @@ def greedy_complete(model: NGramModel, prompt: str | Sequence[str], max_new_toke
     for _ in range(max_new_tokens):
         if tokens and tokens[-1] in STOP:
             break
-        tokens.append(predict_next(model, tokens))
+        nxt = predict_next(model, tokens)
+        if nxt == EOS:
+            break
+        tokens.append(nxt)
     return tokens
 
 
@@ -132,10 +147,14 @@ def n_stored_counts(model: NGramModel) -> int:
 
 
 def next_word_accuracy(predict: Callable[[list[str]], str | None], sentences: Iterable[Sequence[str]]) -> float:
-    """Share of positions in ``sentences`` where ``predict(words so far)`` is the word that really came next."""
+    """Share of positions in ``sentences`` where ``predict(words so far)`` is the word that really came next.
+
+    The positions are every word of each sentence and then its end, ``</s>`` (``scored_tokens``): a sentence of
+    n words gives n + 1 predictions, as in ``helpers.rnn_lm.next_word_accuracy``.
+    """
     right = total = 0
     for s in sentences:
-        tokens = _tokens(s, "sentences")
+        tokens = scored_tokens(_tokens(s, "sentences")) if s else []  # an empty sentence scores nothing
         for i in range(len(tokens)):
             right += predict(tokens[:i]) == tokens[i]
             total += 1
@@ -148,13 +167,68 @@ def context_seen_share(model: NGramModel, sentences: Iterable[Sequence[str]]) ->
     """Share of positions in ``sentences`` whose full ``order - 1``-word context occurs in the training counts."""
     seen = total = 0
     for s in sentences:
-        tokens = _tokens(s, "sentences")
+        tokens = scored_tokens(_tokens(s, "sentences")) if s else []  # an empty sentence scores nothing
         for i in range(len(tokens)):
             seen += context_of(model, tokens[:i]) in model.counts
             total += 1
     if total == 0:
         raise ValueError("sentences: got no words; expected at least one non-empty sentence")
     return seen / total
+
+
+def interpolated_prob(model: NGramModel, prompt: Sequence[str], word: str, weight: float = 0.8) -> float:
+    """P(word | prompt) with interpolation, never zero: the longest context's counts get ``weight``, the rest of
+    the probability goes to the next shorter context, and so on down to no context; the unigram's remainder is
+    shared equally by the training vocabulary (``</s>`` included) and one slot for any word never seen."""
+    if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight < 1:
+        raise ValueError(f"weight: got {weight!r}; expected a number strictly between 0 and 1")
+    ctx = context_of(model, prompt)
+    unigram = model.counts[()]
+    p = 1 / (len(unigram) + 1)  # no context at all: uniform over the vocabulary and one unknown word
+    for k in range(0, len(ctx) + 1):  # contexts of 0, 1, … order-1 words, shortest first
+        counts = model.counts.get(ctx[len(ctx) - k:])
+        if counts is None:
+            break  # a longer context was not seen either
+        p = weight * counts[word] / sum(counts.values()) + (1 - weight) * p
+    return p
+
+
+def sentence_nll(model: NGramModel, sentences: Iterable[Sequence[str]], weight: float = 0.8
+                 ) -> tuple[float, int]:
+    """(summed negative log-likelihood in nats, number of scored tokens) of ``sentences`` under the
+    interpolated model: every word and ``</s>`` (``scored_tokens``). ``metrics.perplexity`` turns it into one
+    number."""
+    total, n = 0.0, 0
+    for s in sentences:
+        tokens = scored_tokens(_tokens(s, "sentences")) if s else []
+        for i, word in enumerate(tokens):
+            total -= math.log(interpolated_prob(model, tokens[:i], word, weight))
+            n += 1
+    if n == 0:
+        raise ValueError("sentences: got no sentences; expected at least one")
+    return total, n
+
+
+def sample_sentence(model: NGramModel, prompt: str | Sequence[str], rng: random.Random, temperature: float = 1.0,
+                    max_new_tokens: int = 20) -> list[str]:
+    """The prompt followed by words drawn from the model's next-word probabilities (each raised to the power
+    1 / ``temperature`` and renormalised), until a full stop, ``</s>`` or the limit."""
+    if not isinstance(temperature, int | float) or isinstance(temperature, bool) or temperature <= 0:
+        raise ValueError(f"temperature: got {temperature!r}; expected a number > 0")
+    if not isinstance(rng, random.Random):
+        raise ValueError(f"rng: got {type(rng).__name__}; expected a random.Random (e.g. random.Random(0))")
+    tokens = _tokens(prompt, "prompt")
+    for _ in range(max_new_tokens):
+        if tokens and tokens[-1] in STOP:
+            break
+        words, counts = zip(*ranked(next_word_counts(model, tokens)[1]), strict=True)
+        top = max(counts)
+        weights = [(c / top) ** (1 / temperature) for c in counts]
+        nxt = rng.choices(words, weights=weights)[0]
+        if nxt == EOS:
+            break
+        tokens.append(nxt)
+    return tokens
 
 
 def plot_next_words(model: NGramModel, prompt: str | Sequence[str], top_k: int = 8) -> Figure:

@@ -163,13 +163,15 @@ def grad_norm_plot(
     ylabel: str = "‖∂L/∂h_t‖",
     xlabel: str = "time step t",
     ax: Axes | None = None,
+    first_step: int = 0,
 ) -> Figure:
-    """One line per series of gradient norms against time step, on a log y-axis."""
+    """One line per series of gradient norms against time step (numbered from ``first_step``), log y-axis."""
     series = _series(norms, "norms")
     with plt.rc_context(COURSE_RC):
         fig, ax_ = _new(ax)
         for label, values in series.items():
-            ax_.plot(np.arange(len(values)), values, marker="o", markersize=3, label=label or None)
+            steps = np.arange(first_step, first_step + len(values))
+            ax_.plot(steps, values, marker="o", markersize=3, label=label or None)
         ax_.set_yscale("log")
         ax_.set(title=title, xlabel=xlabel, ylabel=ylabel)
         if any(series):

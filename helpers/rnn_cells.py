@@ -174,6 +174,23 @@ def time_forward(
     return seconds
 
 
+def time_per_token(
+    module: nn.Module, lengths: Sequence[int], tokens: int = 8192, repeats: int = 5
+) -> list[float]:
+    """Seconds per token of one forward pass on ``tokens`` tokens in all, cut into sequences of each length:
+    B = tokens // T sequences of T tokens, so B·T stays the same and only the length changes (best of
+    ``repeats``)."""
+    bad = [T for T in lengths if isinstance(T, bool) or not isinstance(T, int) or not 1 <= T <= tokens]
+    if bad or not lengths:
+        raise ValueError(f"lengths: got {list(lengths)}; expected whole numbers from 1 to tokens={tokens}")
+    per_token = []
+    for T in lengths:
+        B = tokens // T
+        seconds = time_forward(module, [T], batch_size=B, repeats=repeats)[0]  # x: (B, T, E)
+        per_token.append(seconds / (B * T))
+    return per_token
+
+
 # ----------------------------------------------------------------------------------------------- checkers
 _E, _H, _B = 3, 5, 2  # every size different, so a transposed weight cannot hide
 

@@ -189,6 +189,40 @@ def time_figure(
     return fig
 
 
+def unrolled_diagram(words: Sequence[str], title: str = "One cell, unrolled: the same weights at every step"
+                     ) -> Figure:
+    """The RNN unrolled over ``words``: each word's vector x_t and the previous state h_{t-1} enter the same
+    cell (W_xh, W_hh, b), which writes h_t; h_t goes up to the output and right to the next step."""
+    words = list(words)
+    if not words or not all(isinstance(w, str) for w in words):
+        raise ValueError(f"words: got {words!r}; expected a non-empty list of word strings")
+    T = len(words)
+    arrow = {"arrowstyle": "-|>", "color": "black", "lw": 1.4, "mutation_scale": 14}
+    with plt.rc_context(plots.COURSE_RC):
+        fig, ax = plt.subplots(figsize=(1.55 * (T + 1) + 0.6, 3.9), layout="constrained")
+        box = {"boxstyle": "round,pad=0.45", "facecolor": plots.OKABE_ITO[5], "edgecolor": "black", "alpha": 0.9}
+        ax.text(0, 1, "$h_0 = 0$", ha="center", va="center", fontsize=11)
+        for t, w in enumerate(words, start=1):
+            x = 1.55 * t
+            ax.text(x, 1, "tanh($W_{xh}x_t$\n$+ W_{hh}h_{t-1} + b$)".replace("_t", f"_{{{t}}}")
+                    .replace("_{t-1}", f"_{{{t - 1}}}"), ha="center", va="center", fontsize=8, bbox=box)
+            ax.text(x, -0.35, f"$x_{{{t}}}$\n“{w}”", ha="center", va="top", fontsize=10)
+            ax.annotate("", xy=(x, 0.68), xytext=(x, -0.3), arrowprops=arrow)  # the word enters
+            ax.annotate("", xy=(x, 2.05), xytext=(x, 1.32), arrowprops=arrow)  # h_t goes up
+            ax.text(x, 2.15, f"$h_{{{t}}}$", ha="center", va="bottom", fontsize=11)
+            ax.annotate("", xy=(x - 0.62, 1), xytext=(x - 1.55 + (0.25 if t == 1 else 0.62), 1),
+                        arrowprops=arrow)  # h_{t-1} comes in from the left
+            ax.text(x - 0.78, 1.1, f"$h_{{{t - 1}}}$", ha="center", va="bottom", fontsize=9, color="0.3")
+        ax.text(1.55 * (T + 1) / 2, -1.35, "every box holds the same $W_{xh}$, $W_{hh}$ and $b$: one cell, "
+                "applied once per word, left to right", ha="center", va="center", fontsize=10, style="italic")
+        ax.set_xlim(-0.5, 1.55 * T + 0.9)
+        ax.set_ylim(-1.6, 2.6)
+        ax.axis("off")
+        ax.set_title(title)
+    plt.close(fig)
+    return fig
+
+
 def _verdict(rho: float) -> str:
     if rho < 0.95:
         return "vanishes"
@@ -208,7 +242,8 @@ def radius_figure(rhos: Sequence[float], length: int = 50, highlight: float | No
         title = f"ρ = {highlight:g}: going back in time the gradient {_verdict(highlight)}"
     with plt.rc_context(plots.COURSE_RC):
         fig, ax = plt.subplots(layout="constrained")
-        plots.grad_norm_plot(norms, title=title, ax=ax, xlabel="time step t (the loss is at the last step)")
+        plots.grad_norm_plot(norms, title=title, ax=ax, xlabel="time step t (the loss is at the last step)",
+                            first_step=1)
         for line, rho in zip(ax.get_lines(), rhos, strict=True):
             if highlight is not None:
                 line.set_alpha(1.0 if rho == highlight else 0.35)

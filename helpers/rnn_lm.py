@@ -97,6 +97,34 @@ def next_word_accuracy(model: RecurrentLM, vocab: Vocab, sents: list[list[str]])
     return float(hit.float().mean())
 
 
+def sentence_nll(model: RecurrentLM, vocab: Vocab, sents: list[list[str]]) -> tuple[float, int]:
+    """(summed negative log-likelihood in nats, number of scored tokens) over every word and ``</s>`` of
+    ``sents``: pass it to ``metrics.perplexity``. The same tokens ``next_word_accuracy`` scores."""
+    if len(sents) == 0:
+        raise ValueError("sents: got no sentences; expected at least one")
+    ids, mask, _ = pad_batch(_encode(vocab, sents), vocab.pad_id)  # (N, T)
+    model.eval()
+    with torch.no_grad():
+        logits = model(ids[:, :-1])  # (N, T-1, V)
+        nll = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+    real = mask[:, 1:].reshape(-1)  # real next words only
+    return float(nll[real].sum()), int(real.sum())
+
+
+def sample(model: RecurrentLM, vocab: Vocab, n: int, temperature: float = 1.0, max_new: int = 30,
+           seed: int = 0) -> list[list[str]]:
+    """``n`` sentences written by the model from ``<s>``, each word drawn at ``temperature``
+    (``helpers.sampling.generate``), cut at ``</s>``."""
+    from .sampling import generate
+
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n: got {n!r}; expected a whole number ≥ 1 of sentences")
+    prompt = torch.full((n, 1), vocab.bos_id, dtype=torch.long)  # (n, 1): every sentence starts at <s>
+    ids = generate(model, prompt, max_new, temperature=temperature, eos_id=vocab.eos_id,
+                   generator=torch.Generator().manual_seed(seed))  # (n, 1 + steps)
+    return [vocab.decode(row.tolist()) for row in ids]
+
+
 def top_k_next(model: RecurrentLM, vocab: Vocab, prefix: list[str], k: int = 5) -> tuple[list[str], list[float]]:
     """The ``k`` most likely next words after ``<s> prefix`` and their probabilities."""
     if isinstance(prefix, str):

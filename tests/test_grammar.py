@@ -124,3 +124,21 @@ def test_token_lists_work_and_bad_types_are_refused():
     assert is_grammatical(["the", "dog", "barked", "."])
     with pytest.raises(ValueError, match="sentence"):
         is_grammatical(42)
+
+
+def test_main_verb_slot_after_the_subjects_relative_clause():
+    from helpers.grammar import VerbSlot, main_verb_slot, starts_main_verb
+
+    assert main_verb_slot("The dog that barked loudly ran away.") == VerbSlot(5, 3, "dog", False, True)
+    assert main_verb_slot("The cat that chased the mouse ran away.") == VerbSlot(6, 4, "cat", False, False)
+    assert main_verb_slot("The mouse that the cat chased ran away.") == VerbSlot(6, 4, "mouse", False, True)
+    assert main_verb_slot("The cats sit on the mat.") == VerbSlot(2, 0, "cats", True, False)
+    assert main_verb_slot("The cats sits on the mat.") is None  # not grammatical
+    assert main_verb_slot("Did the cat sleep?") is None and main_verb_slot("How are you?") is None
+    assert starts_main_verb("ran", "dog", False) and starts_main_verb("sit", "cats", True)
+    assert not starts_main_verb("sits", "cats", True) and not starts_main_verb("sit", "cat", False)
+    assert not starts_main_verb("barked", "cat", False)  # only dogs bark
+    assert starts_main_verb("did", "cat", False) and starts_main_verb("do", "cats", True)
+    assert not starts_main_verb("the", "dog", False) and not starts_main_verb(".", "dog", False)
+    with pytest.raises(ValueError, match="noun"):
+        starts_main_verb("ran", "unicorn", False)

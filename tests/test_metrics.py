@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -76,3 +78,16 @@ def test_accuracy_by_bucket_labels_and_means():
 def test_accuracy_by_bucket_bad_input(values, lengths, edges, match):
     with pytest.raises(ValueError, match=match):
         accuracy_by_bucket(values, lengths, edges)
+
+
+def test_perplexity_is_exp_of_the_mean_nll():
+    from helpers.metrics import perplexity
+
+    assert perplexity(0.0, 5) == 1.0
+    assert perplexity(10 * math.log(4), 10) == pytest.approx(4.0)  # as unsure as 4 equal choices
+    for bad_n in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="n_tokens"):
+            perplexity(1.0, bad_n)
+    for bad_nll in (-1.0, float("nan"), "3"):
+        with pytest.raises(ValueError, match="total_nll"):
+            perplexity(bad_nll, 3)

@@ -1,5 +1,7 @@
 """The count-based auto-complete (helpers.ngram) and lesson 00's exercise checkers."""
 
+import math
+import random
 from collections import Counter
 
 import pytest
@@ -46,11 +48,14 @@ def test_greedy_complete_stops_at_full_stop_and_at_limit():
 def test_accuracy_and_context_seen_share():
     m = ngram.count_ngrams(TOY, order=2)
     # <s> → "the" is right; after "the", cat and mat tie at 2 and "cat" comes first alphabetically: wrong for "dog"
-    assert ngram.next_word_accuracy(lambda w: ngram.predict_next(m, w), [["the", "cat"]]) == 1.0
-    assert ngram.next_word_accuracy(lambda w: ngram.predict_next(m, w), [["the", "dog"]]) == 0.5
+    # every word and then </s> is scored: after "cat" the toy text says "sat", not the end
+    assert ngram.next_word_accuracy(lambda w: ngram.predict_next(m, w), [["the", "cat"]]) == pytest.approx(2 / 3)
+    assert ngram.next_word_accuracy(lambda w: ngram.predict_next(m, w), [["the", "dog"]]) == pytest.approx(1 / 3)
+    assert ngram.next_word_accuracy(lambda w: ngram.predict_next(m, w), [["the", "cat", "sat", "on", "the", "mat", "."]]
+                                    ) == pytest.approx(7 / 8)  # "the" → cat (right), mat (wrong); "." → </s>
     always_dot = ngram.next_word_accuracy(lambda w: ".", TOY)
-    assert always_dot == pytest.approx(3 / 21)
-    assert ngram.context_seen_share(m, [["the", "zebra", "cat"]]) == pytest.approx(2 / 3)
+    assert always_dot == pytest.approx(3 / 24)
+    assert ngram.context_seen_share(m, [["the", "zebra", "cat"]]) == pytest.approx(3 / 4)
 
 
 def test_on_the_tiny_world_counts_beat_unigrams_and_longer_contexts_go_unseen():
@@ -182,3 +187,48 @@ def test_check_orders_of_magnitude():
         assert not ngram.check_orders_of_magnitude(wrong, ours=ours).passed
     result = ngram.check_orders_of_magnitude(..., ours=ours)  # the untouched stub
     assert not result.passed and "no answer yet" in str(result)
+
+
+def test_end_of_sentence_is_counted_and_scored_like_a_word():
+    m = ngram.count_ngrams(TOY, order=2)
+    assert m.counts[(".",)] == Counter({ngram.EOS: 3})
+    assert ngram.scored_tokens(["a", "."]) == ["a", ".", ngram.EOS]
+    tri = ngram.count_ngrams(TOY, order=3)
+    assert ngram.greedy_complete(tri, "the dog") == "the dog sat on the mat .".split()  # no </s> in the text
+
+
+def test_interpolated_probabilities_sum_to_one_and_are_never_zero():
+    m = ngram.count_ngrams(TOY, order=3)
+    words = sorted(m.counts[()]) + ["zebra"]  # the vocabulary (</s> included) and one unseen word
+    for prompt in (["the", "cat", "sat", "on", "the"], ["the"], ["zebra", "zebra"], []):
+        probs = [ngram.interpolated_prob(m, prompt, w) for w in words]
+        assert sum(probs) == pytest.approx(1.0) and min(probs) > 0
+    # weight 0.8 on the trigram "on the" → mat 2/3, the rest from shorter contexts
+    assert ngram.interpolated_prob(m, "the cat sat on the".split(), "mat") > 0.8 * 2 / 3
+    with pytest.raises(ValueError, match="weight"):
+        ngram.interpolated_prob(m, [], "the", weight=1.0)
+
+
+def test_sentence_nll_counts_every_word_and_the_end():
+    m = ngram.count_ngrams(TOY, order=2)
+    total, n = ngram.sentence_nll(m, [["the", "cat"], ["the", "zebra", "."]])
+    assert n == 3 + 4
+    by_hand = -sum(math.log(ngram.interpolated_prob(m, s[:i], w)) for s in
+                   (["the", "cat", ngram.EOS], ["the", "zebra", ".", ngram.EOS]) for i, w in enumerate(s))
+    assert total == pytest.approx(by_hand)
+    with pytest.raises(ValueError, match="sentences"):
+        ngram.sentence_nll(m, [])
+
+
+def test_sample_sentence_is_seeded_and_cold_sampling_is_greedy():
+    m = ngram.count_ngrams(TOY, order=3)
+    one = ngram.sample_sentence(m, "the", random.Random(1))
+    assert one == ngram.sample_sentence(m, "the", random.Random(1)) and one[-1] == "."
+    cold = ngram.sample_sentence(m, "the dog", random.Random(0), temperature=0.01)
+    assert cold == ngram.greedy_complete(m, "the dog")
+    seen = {tuple(ngram.sample_sentence(m, "the", random.Random(s))) for s in range(30)}
+    assert len(seen) > 1  # at temperature 1 the book and the mat both appear
+    with pytest.raises(ValueError, match="temperature"):
+        ngram.sample_sentence(m, "the", random.Random(0), temperature=0)
+    with pytest.raises(ValueError, match="rng"):
+        ngram.sample_sentence(m, "the", 0)

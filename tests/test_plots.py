@@ -70,6 +70,9 @@ def test_grad_norm_plot_log_axis_and_legend(tmp_path):
                                title="Gradient vanishes when ρ < 1")
     ax = fig.axes[0]
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "time step t" and ax.get_ylabel() == "‖∂L/∂h_t‖"
+    assert ax.lines[0].get_xdata()[0] == 0
+    one = plots.grad_norm_plot([1.0, 0.5], first_step=1)
+    assert list(one.axes[0].lines[0].get_xdata()) == [1, 2]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ρ = 0.9", "ρ = 1.1"]
     saved(fig, tmp_path, "grad.png")
     fig = plots.grad_norm_plot(torch.linspace(1, 0.1, 10))  # a single series

@@ -312,3 +312,44 @@ def test_explorers_draw_first_then_redraw_on_change():
     assert ex.last_figure.axes[0].get_images()[0].get_array().shape == (2, 5)  # 2 units × 5 tokens
     with pytest.raises(ValueError, match="sentences"):
         gates_explorer({"lstm": runs_for("lstm")}, [])
+
+
+# ------------------------------------------------------------------------------------- issue 17 additions
+def test_time_per_token_keeps_the_token_count_and_refuses_bad_lengths():
+    per_token = rnn_cells.time_per_token(nn.RNN(E, H, batch_first=True), [2, 8], tokens=32, repeats=1)
+    assert len(per_token) == 2 and all(s > 0 for s in per_token)
+    assert len(rnn_cells.time_per_token(nn.Linear(E, H), [4], tokens=16, repeats=1)) == 1
+    for bad in ([], [0], [64], [2.5]):
+        with pytest.raises(ValueError, match="lengths"):
+            rnn_cells.time_per_token(nn.Linear(E, H), bad, tokens=32)
+
+
+def test_sentence_nll_is_the_training_loss_and_feeds_one_perplexity(tiny_lm):
+    from helpers.metrics import perplexity
+    from helpers.rnn_lm import lm_loss, sample, sentence_nll
+
+    model, vocab, sents, _ = tiny_lm
+    total, n = sentence_nll(model, vocab, sents)
+    assert n == sum(len(s) + 1 for s in sents)  # every word and </s>, as next_word_accuracy scores
+    ids = torch.tensor([vocab.encode(sents[1], add_bos=True, add_eos=True)])
+    one, n_one = sentence_nll(model, vocab, [sents[1]])
+    with torch.no_grad():
+        assert one / n_one == pytest.approx(lm_loss(model, ids, vocab.pad_id).item(), rel=1e-5)
+    assert 1 < perplexity(total, n) < len(vocab)
+    with pytest.raises(ValueError, match="sents"):
+        sentence_nll(model, vocab, [])
+    written = sample(model, vocab, 4, temperature=0.7, max_new=6, seed=3)
+    assert len(written) == 4 and written == sample(model, vocab, 4, temperature=0.7, max_new=6, seed=3)
+    assert all(len(s) <= 6 and all(w in vocab.stoi for w in s) for s in written)
+    with pytest.raises(ValueError, match="n"):
+        sample(model, vocab, 0)
+
+
+def test_unrolled_diagram_draws_one_cell_per_word():
+    from helpers.rnn_figures import unrolled_diagram
+
+    fig = unrolled_diagram("the cat sat".split())
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert sum("tanh" in t for t in texts) == 3 and any("cat" in t for t in texts)
+    with pytest.raises(ValueError, match="words"):
+        unrolled_diagram([])
