@@ -27,6 +27,8 @@ class TransformerConfig:
     max_len: int = 64
     dropout: float = 0.0
     causal: bool = True  # True: GPT-style decoder-only; False: BERT-style encoder-only
+    activation: str = "gelu"  # "gelu" (exact) or "gelu_tanh" (GPT-2's tanh approximation)
+    tie_embeddings: bool = False  # True: the LM head reuses the token embedding and has no bias (GPT-2)
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "d_model", "n_heads", "n_layers", "d_ff", "max_len"):
@@ -41,6 +43,10 @@ class TransformerConfig:
             raise ValueError(f"dropout: got {self.dropout!r}; expected a number in [0, 1)")
         if not isinstance(self.causal, bool):
             raise ValueError(f"causal: got {self.causal!r}; expected True (GPT-style) or False (BERT-style)")
+        if self.activation not in ("gelu", "gelu_tanh"):
+            raise ValueError(f"activation: got {self.activation!r}; expected 'gelu' or 'gelu_tanh'")
+        if not isinstance(self.tie_embeddings, bool):
+            raise ValueError(f"tie_embeddings: got {self.tie_embeddings!r}; expected True or False")
 
 
 class MultiHeadSelfAttention(nn.Module):
@@ -90,7 +96,8 @@ class Block(nn.Module):
         self.attn = MultiHeadSelfAttention(cfg.d_model, cfg.n_heads, cfg.dropout)
         self.ln2 = nn.LayerNorm(cfg.d_model)
         self.mlp = nn.Sequential(
-            nn.Linear(cfg.d_model, cfg.d_ff), nn.GELU(), nn.Linear(cfg.d_ff, cfg.d_model), nn.Dropout(cfg.dropout)
+            nn.Linear(cfg.d_model, cfg.d_ff), nn.GELU(approximate="tanh" if cfg.activation == "gelu_tanh" else "none"),
+            nn.Linear(cfg.d_ff, cfg.d_model), nn.Dropout(cfg.dropout)
         )
 
     def forward(
@@ -116,9 +123,11 @@ class TransformerLM(nn.Module):
         self.drop = nn.Dropout(cfg.dropout)
         self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layers)])
         self.ln_f = nn.LayerNorm(cfg.d_model)
-        self.head = nn.Linear(cfg.d_model, cfg.vocab_size)
+        self.head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=not cfg.tie_embeddings)
         self.attn: list[torch.Tensor] = []
         self.apply(self._init)
+        if cfg.tie_embeddings:
+            self.head.weight = self.tok_emb.weight  # one (V, C) matrix reads tokens in and writes them out
 
     @staticmethod
     def _init(m: nn.Module) -> None:
@@ -156,7 +165,8 @@ def param_count_formula(cfg: TransformerConfig) -> int:
     """The parameter count of ``TransformerLM(cfg)`` computed from its sizes (for checking by hand)."""
     V, C, F, L, P = cfg.vocab_size, cfg.d_model, cfg.d_ff, cfg.n_layers, cfg.max_len
     per_block = 2 * 2 * C + (3 * C * C + 3 * C) + (C * C + C) + (C * F + F) + (F * C + C)
-    return V * C + P * C + L * per_block + 2 * C + (C * V + V)
+    head = 0 if cfg.tie_embeddings else C * V + V
+    return V * C + P * C + L * per_block + 2 * C + head
 
 
 __all__ = ["TransformerConfig", "MultiHeadSelfAttention", "Block", "TransformerLM", "param_count_formula"]

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-LAST_LESSON = 7
+LAST_LESSON = 8
 MAX_BYTES = 2_000_000
 
 
