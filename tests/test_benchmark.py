@@ -22,3 +22,8 @@ def test_table_rows_carry_each_missed_budget_and_the_course_total():
     assert lines[2] == "| a.ipynb | 50.0 | 900 | 3 (25.0) | ok (notebook over goal (45 s); cell over goal (20 s)) |"
     assert lines[3].endswith("| FAILED: AssertionError: x (notebook over bar (60 s); cell over bar (30 s)) |")
     assert lines[4] == "| **total** | **450.0** | | | course over goal (360 s) |"
+
+
+def test_rows_read_back_from_a_written_table():
+    rows = [("a.ipynb", 50.0, 900.0, None, (3, 25.0)), ("b.ipynb", 12.5, None, "AssertionError: x", (5, 3.5))]
+    assert benchmark.parse_rows(benchmark.table(rows)) == rows

@@ -4,6 +4,7 @@
     python tools/benchmark.py 01 04_attention # only those (a number or a name prefix is enough)
     python tools/benchmark.py --save 03       # also store the fresh outputs in the notebook (one clean run)
     python tools/benchmark.py --readme        # also write the table into README.md between its markers
+    python tools/benchmark.py --readme 03     # re-measure lesson 03 only; the README keeps the other rows
 
 Also reports each notebook's slowest code cell (its index in the notebook, and seconds). Exits non-zero if any
 notebook fails. Peak memory is the kernel process's peak resident set (VmHWM, Linux);
@@ -102,6 +103,19 @@ def table(rows: list[tuple[str, float, float | None, str | None, tuple[int, floa
     return "\n".join(lines)
 
 
+def parse_rows(table_text: str) -> list[tuple[str, float, float | None, str | None, tuple[int, float]]]:
+    """The rows of a table written by ``table`` (so that one notebook can be re-measured alone)."""
+    rows = []
+    for line in table_text.splitlines():
+        m = re.match(r"\| (\S+\.ipynb) \| ([\d.]+) \| (\S+) \| (-?\d+) \(([\d.]+)\) \| (.*) \|$", line)
+        if m:
+            status = m.group(6)
+            err = status[len("FAILED: "):].split(" (")[0] if status.startswith("FAILED") else None
+            mem = None if m.group(3) == "n/a" else float(m.group(3))
+            rows.append((m.group(1), float(m.group(2)), mem, err, (int(m.group(4)), float(m.group(5)))))
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("names", nargs="*")
@@ -129,7 +143,11 @@ def main() -> int:
         if MARK_BEGIN not in text:
             raise SystemExit("README.md has no benchmark markers")
         head, rest = text.split(MARK_BEGIN, 1)
-        _, tail = rest.split(MARK_END, 1)
+        old, tail = rest.split(MARK_END, 1)
+        if args.names:  # keep the rows of the notebooks not measured now
+            measured = {r[0] for r in rows}
+            rows = sorted([r for r in parse_rows(old) if r[0] not in measured] + rows)
+            out = table(rows)
         readme.write_text(f"{head}{MARK_BEGIN}\n{out}\n\nMeasured on: {machine}.\n{MARK_END}{tail}", encoding="utf-8")
     return 1 if any(r[3] for r in rows) else 0
 
