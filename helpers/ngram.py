@@ -311,8 +311,8 @@ def check_gru_parameters(fn: Callable[[int, int, int], int]) -> Result:
     return run_checks("Exercise 2: count a GRU language model's parameters", [
         equal(f"vocab {v}, embedding {e}, hidden {h}: {want[(v, e, h)]:,} parameters",
               lambda v=v, e=e, h=h: fn(v, e, h), want[(v, e, h)],
-              hint="embedding V·E; GRU 3 gates × (E·H + H·H + 2·H), PyTorch keeps two bias vectors; "
-                   "output layer H·V + V")
+              hint="embedding V·E; GRU 3 blocks (reset and update gates, candidate) × (E·H + H·H + 2·H), "
+                   "PyTorch keeps two bias vectors; output layer H·V + V")
         for v, e, h in sizes
     ])
 
