@@ -290,7 +290,7 @@ def check_next_word_probs(fn: Callable[[dict[str, Counter], str], dict[str, floa
 
 
 def gru_lm(vocab_size: int, embed_dim: int, hidden_dim: int) -> nn.Module:
-    """The course's smallest neural language model: embedding → GRU → linear layer back to the vocabulary."""
+    """A small neural language model of the course: embedding → GRU → linear layer back to the vocabulary."""
     for name, v in (("vocab_size", vocab_size), ("embed_dim", embed_dim), ("hidden_dim", hidden_dim)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise ValueError(f"{name}: got {v!r}; expected a whole number ≥ 1")
