@@ -34,7 +34,8 @@ class BPE:
         """One word (no spaces) → its subword pieces."""
         symbols = [c if c in self.stoi else self.unk for c in word]
         while len(symbols) > 1:
-            pairs = [(self.ranks.get(p, len(self.ranks)), i) for i, p in enumerate(zip(symbols, symbols[1:]))]
+            pairs = [(self.ranks.get(p, len(self.ranks)), i)
+                     for i, p in enumerate(zip(symbols, symbols[1:], strict=False))]
             rank, _ = min(pairs)
             if rank == len(self.ranks):
                 break  # no learned merge applies any more
@@ -79,7 +80,7 @@ def pair_counts(splits: dict[str, list[str]], counts: Counter) -> Counter:
     """How often each adjacent pair of symbols occurs, each word weighted by its count."""
     pairs: Counter = Counter()
     for w, symbols in splits.items():
-        for pair in zip(symbols, symbols[1:]):
+        for pair in zip(symbols, symbols[1:], strict=False):
             pairs[pair] += counts[w]
     return pairs
 

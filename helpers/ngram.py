@@ -290,7 +290,7 @@ def check_next_word_probs(fn: Callable[[dict[str, Counter], str], dict[str, floa
 
 
 def gru_lm(vocab_size: int, embed_dim: int, hidden_dim: int) -> nn.Module:
-    """The course's smallest neural language model: embedding → GRU → linear layer back to the vocabulary."""
+    """A small neural language model of the course: embedding → GRU → linear layer back to the vocabulary."""
     for name, v in (("vocab_size", vocab_size), ("embed_dim", embed_dim), ("hidden_dim", hidden_dim)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise ValueError(f"{name}: got {v!r}; expected a whole number ≥ 1")
@@ -311,8 +311,8 @@ def check_gru_parameters(fn: Callable[[int, int, int], int]) -> Result:
     return run_checks("Exercise 2: count a GRU language model's parameters", [
         equal(f"vocab {v}, embedding {e}, hidden {h}: {want[(v, e, h)]:,} parameters",
               lambda v=v, e=e, h=h: fn(v, e, h), want[(v, e, h)],
-              hint="embedding V·E; GRU 3 gates × (E·H + H·H + 2·H), PyTorch keeps two bias vectors; "
-                   "output layer H·V + V")
+              hint="embedding V·E; GRU 3 blocks (reset and update gates, candidate) × (E·H + H·H + 2·H), "
+                   "PyTorch keeps two bias vectors; output layer H·V + V")
         for v, e, h in sizes
     ])
 

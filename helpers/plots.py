@@ -85,6 +85,7 @@ def attention_heatmap(
     xlabel: str = "source / keys",
     ylabel: str = "target / queries",
     vmax: float | None = None,
+    colorbar_label: str = "attention weight",
 ) -> Figure:
     """Attention weights as a heatmap, rows = queries (``y_labels``), columns = keys (``x_labels``).
 
@@ -135,7 +136,7 @@ def attention_heatmap(
                 for (r, c), v in np.ndenumerate(W[h]):  # white text on dark cells, black on light
                     a.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=9,
                            color="white" if v < 0.6 * vmax else "black")
-        fig.colorbar(im, ax=axes[:H], label="attention weight", shrink=0.9)
+        fig.colorbar(im, ax=axes[:H], label=colorbar_label, shrink=0.9)
         if title is not None and ax is None:
             fig.suptitle(title, fontsize=13, fontweight="bold")
         elif title is not None:
@@ -188,8 +189,11 @@ def training_curves(
     title: str = "Training curves",
     ylabel: str = "loss",
     ax: Axes | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Figure:
     """Plot ``keys`` of one history (dict of lists) or of several (dict of name → history).
+
+    ``labels`` maps a key to its legend name (default: the key itself).
 
     The x-axis of each series is the first of ``history["step"]``, ``["eval_step"]``, ``["epoch"]`` whose
     length matches, else 1, 2, 3 …. Keys missing from a history are skipped.
@@ -215,7 +219,8 @@ def training_curves(
                 xkey = next((x for x in _X_KEYS if x in run and len(run[x]) == len(y)), None)
                 x = np.asarray(run[xkey]) if xkey else np.arange(1, len(y) + 1)
                 xlabel = {"eval_step": "step", None: "epoch"}.get(xkey, xkey)
-                label = f"{name}: {key}" if name else key
+                shown = (labels or {}).get(key, key)
+                label = f"{name}: {shown}" if name else shown
                 ax_.plot(x, y, linestyle=styles[k % len(styles)], color=OKABE_ITO[r % len(OKABE_ITO)],
                          label=label, marker="o" if len(y) <= 30 else None, markersize=4)
         ax_.set(title=title, xlabel=xlabel, ylabel=ylabel)

@@ -243,7 +243,7 @@ def radius_figure(rhos: Sequence[float], length: int = 50, highlight: float | No
     with plt.rc_context(plots.COURSE_RC):
         fig, ax = plt.subplots(layout="constrained")
         plots.grad_norm_plot(norms, title=title, ax=ax, xlabel="time step t (the loss is at the last step)",
-                            first_step=1)
+                            ylabel=r"$\|\partial L/\partial h_t\|$", first_step=1)
         for line, rho in zip(ax.get_lines(), rhos, strict=True):
             if highlight is not None:
                 line.set_alpha(1.0 if rho == highlight else 0.35)
