@@ -5,7 +5,7 @@ test pinned, prints what it installed, and runs pytest in it::
 
     nox -s "compat(oldest)"    # the oldest torch requirements.txt allows, with ipywidgets 7.7.1 (what Colab ships)
     nox -s "compat(newest)"    # the newest torch and the newest ipywidgets 8 on the package index
-    nox -s ipywidgets7         # ipywidgets 7.7.1 with the torch already installed here (CI runs this one)
+    nox -s ipywidgets7         # ipywidgets 7.7.1 with the torch already installed here
 
 What each runs (arguments after ``--`` replace it, e.g. ``nox -s "compat(oldest)" -- notebooks/03_seq2seq.ipynb``):
 

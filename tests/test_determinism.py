@@ -1,5 +1,7 @@
 """Every lesson, run twice in fresh kernels, prints the same lines (see tests/determinism.py for what counts).
 
+Opt-in (marker ``determinism``, left out of the default run): ``python -m pytest -m determinism notebooks tests``.
+
 The first run is nbval's, when nbval ran the lesson earlier in this pytest session (conftest.py records it and
 puts these tests last); otherwise this test runs the lesson twice itself. Either way each lesson costs one extra
 execution here.
