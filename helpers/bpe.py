@@ -164,27 +164,78 @@ def check_merge(fn) -> object:
     ])
 
 
-def check_length_guess(guess: object, texts: Sequence[str], test_texts: Sequence[str], small: int = 60,
-                       large: int = 150) -> object:
-    """Exercise (experiment): the guessed ratio of test-sentence lengths with ``small`` vs ``large`` symbols."""
+def check_one_language(en_bpe: object, ratio_guess: object, unk_guess: object, en_texts: Sequence[str],
+                       fr_test: Sequence[str], joint: BPE, vocab_size: int = 150) -> object:
+    """Exercise (experiment): a BPE trained on English only, used on French test sentences.
+
+    ``en_bpe`` must equal ``train_bpe(en_texts, vocab_size)``; the two guesses (the length ratio against the
+    ``joint`` BPE, and whether any piece is ``[UNK]``) are compared with what that tokenizer measures.
+    """
     from .exercises import Check, run_checks
 
-    def test() -> tuple[bool, str]:
-        if guess is Ellipsis or guess is None:
-            raise NotImplementedError
-        if isinstance(guess, bool) or not isinstance(guess, int | float) or guess <= 0:
-            return False, f"got {guess!r}; expected a positive number such as 1.5"
-        mean = [sum(len(train_bpe(texts, v).encode(t)) for t in test_texts) / len(test_texts) for v in (small, large)]
-        ratio = mean[0] / mean[1]
-        ok = abs(guess - ratio) <= 0.25 * ratio
-        return ok, (f"measured: {mean[0]:.1f} pieces with {small} symbols, {mean[1]:.1f} with {large}: "
-                    f"{ratio:.2f}× longer; your guess {guess} is {'within' if ok else 'not within'} 25% of it")
+    def stub(x: object) -> bool:
+        return x is Ellipsis or x is None
 
-    return run_checks("Exercise: how much longer with fewer merges?", [
-        Check(f"your guess is within 25% of the measured ratio ({small} vs {large} symbols)", test),
+    reference: dict[str, object] = {}
+
+    def measured() -> tuple[float, float, float]:
+        if "ratio" not in reference:
+            ref = train_bpe(en_texts, vocab_size)
+            en_len = sum(len(ref.encode(t)) for t in fr_test) / len(fr_test)
+            joint_len = sum(len(joint.encode(t)) for t in fr_test) / len(fr_test)
+            unk = sum(UNK in ref.encode(t) for t in fr_test) / len(fr_test)
+            reference.update(bpe=ref, ratio=en_len / joint_len, en_len=en_len, joint_len=joint_len, unk=unk)
+        return reference["ratio"], reference["en_len"], reference["unk"]
+
+    def test_bpe() -> tuple[bool, str]:
+        if stub(en_bpe):
+            raise NotImplementedError
+        if not isinstance(en_bpe, BPE):
+            return False, f"got {type(en_bpe).__name__}; expected the BPE that train_bpe returns"
+        if len(en_bpe.vocab) != vocab_size:
+            return False, f"got a vocabulary of {len(en_bpe.vocab)} symbols; expected {vocab_size}"
+        french_only = sorted(set("".join(fr_test)) - set("".join(en_texts)) - {" "})
+        seen = [ch for ch in french_only if ch in en_bpe.vocab]
+        if seen:
+            return False, f"your BPE has the symbols {seen}, which occur only in French: it saw French text"
+        measured()
+        if en_bpe.merges != reference["bpe"].merges:
+            ref_merges = reference["bpe"].merges
+            first = next((i for i, (a, b) in enumerate(zip(en_bpe.merges, ref_merges, strict=False)) if a != b),
+                         min(len(en_bpe.merges), len(ref_merges)))
+            got = en_bpe.merges[first] if first < len(en_bpe.merges) else "missing"
+            want = ref_merges[first] if first < len(ref_merges) else "missing"
+            return False, f"merge {first + 1} is {got}; trained on the English training sentences it is {want}"
+        return True, ""
+
+    def test_ratio() -> bool:
+        if stub(ratio_guess):
+            raise NotImplementedError
+        if isinstance(ratio_guess, bool) or not isinstance(ratio_guess, int | float) or ratio_guess <= 0:
+            return False, f"got {ratio_guess!r}; expected a positive number (1.0 means: no longer)"
+        return True
+
+    def test_unk() -> bool:
+        if stub(unk_guess):
+            raise NotImplementedError
+        if not isinstance(unk_guess, bool):
+            return False, f"got {unk_guess!r}; expected True or False"
+        return True
+
+    result = run_checks("Exercise 3: a tokenizer that has seen one language", [
+        Check(f"en_bpe is a BPE of {vocab_size} symbols trained on the English training sentences only", test_bpe,
+              hint="" if stub(en_bpe) else "a tokenizer learns its symbols only from the sentences it is given"),
+        Check("you predicted the length ratio (French test sentences, English-only BPE ÷ joint BPE)", test_ratio),
+        Check(f"you predicted whether any French piece is {UNK}", test_unk),
     ])
+    if result:  # the measurement, beside the learner's predictions
+        ratio, en_len, unk = measured()
+        print(f"measured: {en_len:.1f} pieces per French test sentence with the English-only BPE, "
+              f"{reference['joint_len']:.1f} with the joint one: {ratio:.2f}× longer (you guessed {ratio_guess}); "
+              f"{unk:.0%} of the French test sentences contain {UNK} (you guessed {unk_guess})")
+    return result
 
 
 __all__ = ["UNK", "BPE", "word_counts", "merge_symbols", "pair_counts", "train_bpe", "merge_table",
            "train_with_tokenizers", "library_merges", "check_merge",
-           "check_length_guess"]
+           "check_one_language"]

@@ -114,12 +114,23 @@ def test_check_merge(capsys):
     assert bpe.check_merge(solution)
 
 
-def test_check_length_guess(capsys):
-    texts = [" ".join(p.en) for p in load_pairs("valid")][:300]
-    assert not bpe.check_length_guess(..., texts, texts[:50])
+def test_check_one_language(capsys):
+    pairs = load_pairs("valid")[:300]
+    en = [" ".join(p.en) for p in pairs]
+    fr_test = [" ".join(p.fr) for p in load_pairs("test")[:40]]
+    joint = bpe.train_bpe(en + [" ".join(p.fr) for p in pairs], 80)
+    # the untouched stub: told what to do, no hint
+    assert not bpe.check_one_language(..., ..., ..., en, fr_test, joint, vocab_size=80)
     out = capsys.readouterr().out
     assert "not written yet" in out and "hint" not in out
-    assert not bpe.check_length_guess(10.0, texts, texts[:50])
-    assert "measured" in capsys.readouterr().out
-    mean = [sum(len(bpe.train_bpe(texts, v).encode(t)) for t in texts[:50]) for v in (60, 150)]
-    assert bpe.check_length_guess(mean[0] / mean[1], texts, texts[:50])
+    # wrong: trained on both languages (it knows French-only symbols); the guesses are not graded
+    assert not bpe.check_one_language(joint, 1.0, False, en, fr_test, joint, vocab_size=80)
+    out = capsys.readouterr().out
+    assert "only in French" in out and "train_bpe(" not in out.split("hint:")[0].split("❌")[-1]
+    # wrong size
+    assert not bpe.check_one_language(bpe.train_bpe(en, 60), 1.0, False, en, fr_test, joint, vocab_size=80)
+    assert "expected 80" in capsys.readouterr().out
+    # the solution passes and the report gives the measured ratio and [UNK] share
+    assert bpe.check_one_language(bpe.train_bpe(en, 80), 1.5, True, en, fr_test, joint, vocab_size=80)
+    out = capsys.readouterr().out
+    assert "× longer" in out and "contain [UNK]" in out
