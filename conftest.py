@@ -6,9 +6,18 @@ cell printed in that run; ``tests/test_determinism.py`` runs each lesson once mo
 compares the two, line for line (so a lesson is executed twice on the same machine and versions, and a number
 that moves between the runs fails). The determinism tests are moved after the notebooks so that nbval's run is
 there to compare with; run alone, a determinism test executes its lesson twice itself.
+
+Two pytest runs can also share the work: with ``COURSE_PRINTED_RECORD=FILE`` a run writes what nbval's run of
+each lesson printed to FILE (JSON); with ``COURSE_PRINTED_COMPARE=FILE`` a later run's determinism tests take that
+record as the first run and this run's nbval execution as the second, so no lesson is executed a third time.
+CI does this: the main run records, and the ipywidgets 7.7.1 session (same machine, same torch; printed text does
+not depend on the widget library) compares.
 """
 
 from __future__ import annotations
+
+import json
+import os
 
 import pytest
 
@@ -31,3 +40,15 @@ def pytest_runtest_makereport(item, call):
 def pytest_collection_modifyitems(session, config, items):
     """Determinism tests last, after nbval has run the notebooks they compare with."""
     items.sort(key=lambda it: it.get_closest_marker("determinism") is not None)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Write nbval's record to ``COURSE_PRINTED_RECORD`` (only lessons whose every cell passed)."""
+    path = os.environ.get("COURSE_PRINTED_RECORD")
+    if not path:
+        return
+    from tests.determinism import NBVAL_PRINTED
+
+    complete = {nb: {str(k): v for k, v in cells.items()} for nb, cells in NBVAL_PRINTED.items() if -1 not in cells}
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(complete, f, ensure_ascii=False, indent=0)

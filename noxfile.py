@@ -17,7 +17,9 @@ What each runs (arguments after ``--`` replace it, e.g. ``nox -s "compat(oldest)
   explorers show only their static figure there. Colab has its own widget manager for ipywidgets 7, which is
   why the course keeps to the API both versions share.
 
-The determinism tests are left out everywhere: they compare two runs on one machine, not versions.
+The determinism tests are left out of the compat sessions: they compare two runs on one machine, not versions.
+``ipywidgets7`` runs them when ``COURSE_PRINTED_COMPARE`` names the record of an earlier run of the notebooks
+with the same torch (CI), taking its own nbval run as the second run.
 The latest results are in the README ("Versions we test").
 """
 
@@ -41,6 +43,9 @@ COMBOS = {
 WHOLE_SUITE = ["tests", "notebooks", "-m", "not determinism"]
 WIDGETS_7 = ["tests", "notebooks", "-m", "not determinism and not browser"]
 EXPLORERS_7 = ["tests/test_widgets.py", "notebooks", "-m", "not determinism"]
+# With COURSE_PRINTED_COMPARE (a record of an earlier run, see conftest.py) the session's nbval run is also the
+# second run of the determinism test: CI records in its main run and compares here, at no extra execution.
+COMPARED_7 = ["tests/test_widgets.py", "notebooks", "tests/test_determinism.py", "-m", "not browser"]
 PACKAGES = ("torch", "numpy", "matplotlib", "ipywidgets", "jupyterlab", "jupyterlab_widgets", "transformers",
             "tokenizers")
 SHOW = ("import importlib.metadata as m\n"
@@ -62,7 +67,8 @@ def _install(session: nox.Session, pins: list[str], widgets: str) -> None:
 
 
 def _pytest(session: nox.Session, default: list[str]) -> None:
-    session.run("python", "-m", "pytest", *(session.posargs or default), env={"CI": os.environ.get("CI", "")})
+    env = {k: os.environ.get(k, "") for k in ("CI", "COURSE_PRINTED_COMPARE")}
+    session.run("python", "-m", "pytest", *(session.posargs or default), env=env)
 
 
 @nox.session
@@ -79,4 +85,4 @@ def ipywidgets7(session: nox.Session) -> None:
     """ipywidgets 7.7.1 (what Colab ships) with the torch of the environment nox runs from: only ipywidgets moves."""
     torch = importlib.metadata.version("torch").split("+")[0]
     _install(session, [f"torch=={torch}"], "ipywidgets==7.7.1")
-    _pytest(session, EXPLORERS_7)
+    _pytest(session, COMPARED_7 if os.environ.get("COURSE_PRINTED_COMPARE") else EXPLORERS_7)
