@@ -222,7 +222,7 @@ def check_one_language(en_bpe: object, ratio_guess: object, unk_guess: object, e
             return False, f"got {unk_guess!r}; expected True or False"
         return True
 
-    result = run_checks("Exercise 3: a tokenizer that has seen one language", [
+    result = run_checks("Exercise: a tokenizer that has seen one language", [
         Check(f"en_bpe is a BPE of {vocab_size} symbols trained on the English training sentences only", test_bpe,
               hint="" if stub(en_bpe) else "a tokenizer learns its symbols only from the sentences it is given"),
         Check("you predicted the length ratio (French test sentences, English-only BPE ÷ joint BPE)", test_ratio),
