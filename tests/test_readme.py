@@ -41,7 +41,7 @@ def test_requirements_are_ranges_and_install_the_course():
     assert not [ln for ln in lines if "==" in ln], "requirements.txt pins a version; use ranges"
     names = {re.split(r"[<>=!~ ]", ln)[0].lower() for ln in lines if not ln.startswith("-")}
     assert {"torch", "matplotlib", "ipywidgets", "jupyterlab", "nbval", "pytest", "tqdm", "numpy"} <= names
-    assert "torch>=2.2" in lines and "ipywidgets>=8,<9" in lines  # JupyterLab 4 shows no ipywidgets 7 widgets
+    assert "torch>=2.6" in lines and "ipywidgets>=8,<9" in lines  # JupyterLab 4 shows no ipywidgets 7 widgets
 
 
 def test_binder_has_cpu_torch_and_installs_helpers_itself():
