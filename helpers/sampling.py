@@ -1,4 +1,4 @@
-"""The two personalities' training and decoding tricks: sampling with temperature / top-k, and BERT's masking.
+"""The two personalities' training and decoding tricks: sampling with temperature / top-k / top-p, and BERT's masking.
 
 Letters used in shapes: B = batch, T = sequence length, V = vocabulary size.
 """
@@ -21,17 +21,31 @@ def top_k_filter(logits: torch.Tensor, k: int | None) -> torch.Tensor:
     return logits.masked_fill(logits < kth, float("-inf"))
 
 
-def next_token_probs(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None) -> torch.Tensor:
-    """softmax(top_k(logits) / temperature) over the last axis."""
+def top_p_filter(logits: torch.Tensor, p: float | None) -> torch.Tensor:
+    """Nucleus filter: keep the fewest most likely logits whose probabilities sum to at least p (p=None keeps all)."""
+    if p is None:
+        return logits
+    if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 < p <= 1.0:
+        raise ValueError(f"p: got {p!r}; expected None or a share in (0, 1]")
+    sorted_logits, order = logits.sort(dim=-1, descending=True)  # (..., V), most likely first
+    before = sorted_logits.softmax(-1).cumsum(-1) - sorted_logits.softmax(-1)  # mass of the more likely ones
+    drop_sorted = before >= p  # the nucleus is already full without this one (the first is always kept)
+    drop = drop_sorted.scatter(-1, order, drop_sorted)  # back to vocabulary order
+    return logits.masked_fill(drop, float("-inf"))
+
+
+def next_token_probs(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None,
+                     top_p: float | None = None) -> torch.Tensor:
+    """softmax(top_p(top_k(logits / temperature))) over the last axis."""
     if not isinstance(temperature, int | float) or isinstance(temperature, bool) or temperature <= 0:
         raise ValueError(f"temperature: got {temperature!r}; expected a number > 0 (use a small one for greedy)")
-    return torch.softmax(top_k_filter(logits, top_k) / temperature, dim=-1)
+    return torch.softmax(top_p_filter(top_k_filter(logits / temperature, top_k), top_p), dim=-1)
 
 
 @torch.no_grad()
 def generate(model: torch.nn.Module, prompt: torch.Tensor, max_new: int, temperature: float = 1.0,
              top_k: int | None = None, eos_id: int | None = None,
-             generator: torch.Generator | None = None) -> torch.Tensor:
+             generator: torch.Generator | None = None, top_p: float | None = None) -> torch.Tensor:
     """Sample up to ``max_new`` tokens after ``prompt`` (B, T) with a causal LM (ids → logits (B, T, V)).
 
     Rows that produced ``eos_id`` keep producing it. Returns (B, T + steps taken).
@@ -47,7 +61,7 @@ def generate(model: torch.nn.Module, prompt: torch.Tensor, max_new: int, tempera
     max_len = getattr(getattr(model, "cfg", None), "max_len", None)
     for _ in range(max_new):
         context = ids if max_len is None else ids[:, -max_len:]
-        probs = next_token_probs(model(context)[:, -1], temperature, top_k)  # (B, V)
+        probs = next_token_probs(model(context)[:, -1], temperature, top_k, top_p)  # (B, V)
         nxt = torch.multinomial(probs, 1, generator=generator)  # (B, 1)
         if eos_id is not None:
             nxt[done] = eos_id

@@ -11,6 +11,7 @@ from helpers.sampling import (
     mask_tokens,
     next_token_probs,
     top_k_filter,
+    top_p_filter,
 )
 from helpers.transformer import TransformerConfig, TransformerLM
 
@@ -124,3 +125,26 @@ def test_check_mask_tokens(capsys):
     assert not check_mask_tokens(targets_everywhere)
     assert not check_mask_tokens(_stub)
     assert "not written yet" in capsys.readouterr().out
+
+
+def test_top_p_keeps_the_smallest_nucleus():
+    probs = torch.tensor([[0.5, 0.3, 0.15, 0.05], [0.05, 0.9, 0.03, 0.02]])
+    logits = probs.log()
+    kept = torch.isfinite(top_p_filter(logits, 0.8))
+    assert kept.tolist() == [[True, True, False, False], [False, True, False, False]]
+    assert torch.isfinite(top_p_filter(logits, 0.81))[0].tolist() == [True, True, True, False]
+    assert torch.equal(top_p_filter(logits, None), logits)
+    assert torch.isfinite(top_p_filter(logits, 1.0)).all()
+    torch.testing.assert_close(next_token_probs(logits[0], top_p=0.8), torch.tensor([0.625, 0.375, 0.0, 0.0]))
+    for bad in (0.0, 1.5, True, "0.9"):
+        with pytest.raises(ValueError, match="p: got"):
+            top_p_filter(logits, bad)
+
+
+def test_generate_with_top_p_one_is_greedy_like_top_k_one():
+    torch.manual_seed(0)
+    model = TransformerLM(TransformerConfig(vocab_size=11, d_model=8, n_heads=2, max_len=12))
+    prompt = torch.tensor([[1, 2], [1, 3]])
+    a = generate(model, prompt, max_new=6, top_k=1, generator=torch.Generator().manual_seed(0))
+    b = generate(model, prompt, max_new=6, top_p=1e-6, generator=torch.Generator().manual_seed(1))
+    assert torch.equal(a, b)
