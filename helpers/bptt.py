@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import torch
 
-from .exercises import Check, run_checks
+from .exercises import Check, NotWritten, run_checks
 from .rnn_cells import unroll
 
 
@@ -94,12 +94,14 @@ def check_gradient_ratio(fn) -> object:
     def close(rho: float, steps: int) -> tuple[bool, str]:
         got, want = fn(rho, steps), measured(rho, steps)
         if got is None or got is Ellipsis:
-            return False, "your function returned nothing; did you forget to `return`?"
+            raise NotWritten("your function returns nothing yet: write the ratio and `return` it")
         ok = abs(float(got) - want) <= 1e-3 * want  # relative: the ratios span many orders of magnitude
         return ok, f"got {float(got):.4g}; the measured ratio is {want:.4g}"
 
     return run_checks("Exercise: predict the gradient", [
         Check(f"ρ = {rho}, {steps} steps back matches the measured ratio", lambda r=rho, s=steps: close(r, s),
-              hint="each step back multiplies the gradient by W_hh; a rotation keeps the length, so only ρ counts")
+              hints=("follow the gradient one step back: what does it get multiplied by, and what does that do to "
+                     "its length?",
+                     "each step back multiplies by Wᵀ; a rotation keeps lengths, so each step scales by ρ alone"))
         for rho, steps in cases
-    ])
+    ], todo="write `gradient_ratio(rho, steps)` as a formula and `return` it")

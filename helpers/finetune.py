@@ -275,14 +275,15 @@ def check_best_step(fn) -> object:
 
     return run_checks("Exercise 2: early stopping", [
         equal("U-shaped curve: the bottom", lambda: fn([5, 10, 15, 20], [0.9, 0.4, 0.6, 0.8]), 10,
-              hint="find the index of the smallest loss, then return eval_steps at that index"),
+              hints=("the best step is where the validation loss is lowest; the answer is a step, not a loss",
+                     "find the position of the smallest loss (min over positions, with the loss as the key)")),
         equal("still falling: the last step", lambda: fn([5, 10, 15], [0.9, 0.5, 0.3]), 15,
-              hint="the lowest loss may be at the very end"),
+              hints="the lowest loss may be at the very end"),
         equal("a tie: the earlier step", lambda: fn([1, 2, 3, 4], [0.7, 0.2, 0.2, 0.5]), 2,
-              hint="on a tie keep the earliest step (fewer steps, less overfitting)"),
+              hints="on a tie keep the earliest step (fewer steps, less overfitting)"),
         equal("returns a step, not an index", lambda: fn([50, 100, 150], [0.3, 0.1, 0.2]), 100,
-              hint="return eval_steps[i], not i"),
-    ])
+              hints="return the step itself (from eval_steps), not its position in the list"),
+    ], todo="write `my_best_step` and `return` the best step")
 
 
 CAPSTONE_TASKS = ("few labels, sentence classification", "continue a story", "tiny data, train from scratch",
@@ -303,7 +304,7 @@ def capstone_answers(results: dict) -> dict[str, str]:
 
 def check_capstone(choices: dict, results: dict) -> object:
     """Capstone: one choice per task, each backed by what this notebook (or an earlier one) measured."""
-    from .exercises import Check, run_checks
+    from .exercises import Check, NotWritten, run_checks
 
     right = capstone_answers(results)
     options = {"pretrained", "scratch", "gpt", "bert", "gru", "transformer", "chunks", "truncate"}
@@ -320,7 +321,7 @@ def check_capstone(choices: dict, results: dict) -> object:
                 return False, f"got {type(choices).__name__}; expected a dict task → choice"
             got = choices.get(task, ...)
             if got is ... or got is None:
-                raise NotImplementedError
+                raise NotWritten("replace each ... with one of the choices, in quotes")
             got = str(got).strip().lower()
             if got not in options:
                 return False, f"got {got!r}; expected one of {sorted(options)}"

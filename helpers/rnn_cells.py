@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .exercises import Check, equal, run_checks
+from .exercises import Check, NotWritten, equal, run_checks
 
 CELLS = ("rnn", "lstm", "gru")
 GATES = {"rnn": (), "lstm": ("input", "forget", "candidate", "output"), "gru": ("reset", "update", "candidate")}
@@ -214,13 +214,18 @@ def check_rnn_step(fn) -> object:
     b = w["b_ih"] + w["b_hh"]
     return run_checks("Exercise: the RNN step", [
         equal(f"matches one step of nn.RNN({_E}, {_H}) on a batch of {_B}", lambda: fn(x, h, w["W_ih"], w["W_hh"], b),
-              want, hint="tanh(x @ W_xh.T + h @ W_hh.T + b): x is (B, E) and W_xh is (H, E), so transpose W"),
+              want, hints=("one row per example: the step of section 1 (input part + memory part + bias, squashed) "
+                           "done for every row at once; check the shapes: x is (B, E) but W_xh is (H, E)",
+                           "with examples as rows the weights multiply from the right, transposed (.T); "
+                           "torch.tanh squashes")),
         Check("output is squashed into (-1, 1)", lambda: bool(fn(x * 50, h, w["W_ih"], w["W_hh"], b).abs().max() <= 1),
-              hint="apply torch.tanh to the sum"),
+              hints=("the new state is squashed into (-1, 1)", "torch.tanh of the whole sum")),
         equal("the previous state matters (h = 0 gives a different answer)",
               lambda: fn(x, torch.zeros_like(h), w["W_ih"], w["W_hh"], b),
-              torch.tanh(x @ w["W_ih"].T + b), hint="add W_hh h_{t-1}: the memory of the words before"),
-    ])
+              torch.tanh(x @ w["W_ih"].T + b),
+              hints=("the previous hidden state must enter the sum: it is the memory of the words before",
+                     "h is (B, H) and W_hh is (H, H): multiply from the right, transposed")),
+    ], todo="write `rnn_step_batch` and `return` the new hidden state (B, H)")
 
 
 def check_rnn_param_count(fn) -> object:
@@ -229,9 +234,11 @@ def check_rnn_param_count(fn) -> object:
     return run_checks("Exercise: parameters of an RNN layer", [
         equal(f"nn.RNN({E}, {H}) has {param_count(nn.RNN(E, H))} parameters", lambda E=E, H=H: fn(E, H),
               param_count(nn.RNN(E, H)),
-              hint="W_ih is H × E, W_hh is H × H, and PyTorch keeps two bias vectors of H each (b_ih and b_hh)")
+              hints=("count each weight matrix and each bias vector of one step: what maps the input, what maps "
+                     "the old state, what is added",
+                     "the input weight is H × E, the recurrent one H × H; PyTorch keeps two bias vectors of H"))
         for E, H in sizes
-    ])
+    ], todo="write `rnn_param_count(E, H)` as a formula and `return` it")
 
 
 def check_lstm_param_count(fn) -> object:
@@ -240,10 +247,10 @@ def check_lstm_param_count(fn) -> object:
     return run_checks("Exercise: parameters of an LSTM layer", [
         equal(f"nn.LSTM({E}, {H}) has {param_count(nn.LSTM(E, H))} parameters", lambda E=E, H=H: fn(E, H),
               param_count(nn.LSTM(E, H)),
-              hint="an LSTM is four RNN-sized blocks (input, forget, candidate, output), each with "
-                   "H × E + H × H weights and two biases of H")
+              hints=("an LSTM computes several RNN-sized blocks side by side from the same x and h: how many?",
+                     "four blocks (input, forget, candidate, output), each the size of one nn.RNN(E, H)"))
         for E, H in sizes
-    ])
+    ], todo="write `lstm_param_count(E, H)` as a formula and `return` it")
 
 
 def check_gru_step(fn) -> object:
@@ -264,11 +271,14 @@ def check_gru_step(fn) -> object:
 
     return run_checks("Exercise: the GRU step", [
         equal(f"matches one step of nn.GRU({_E}, {_H}) on one example", lambda: fn(x, h, w), want,
-              hint="a = W_ih @ x + b_ih and b = W_hh @ h + b_hh, each cut into three blocks of H: r, z, n; "
-                   "n = tanh(a_n + r * b_n); h_new = (1 - z) * n + z * h"),
+              hints=("one example: vectors, so the weights multiply from the left; PyTorch stacks the three "
+                     "blocks (r, z, n) in one (3H, ·) matrix",
+                     "compute the input part and the recurrent part once each, then slice each into three pieces "
+                     "of H; sigmoid for the gates, tanh for the candidate, and z keeps the old state")),
         Check("the reset gate multiplies (W_hn h + b_hn), as PyTorch does", not_reset_before,
-              hint="PyTorch: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))"),
-    ])
+              hints=("in PyTorch the reset gate scales the recurrent part of the candidate after the "
+                     "matrix product, bias included",)),
+    ], todo="write `my_gru_step` and `return` the new hidden state (H,)")
 
 
 def check_keep_memory(gates: dict[str, float]) -> object:
@@ -284,7 +294,7 @@ def check_keep_memory(gates: dict[str, float]) -> object:
 
     def known() -> tuple[bool, str]:
         if gates is Ellipsis or (isinstance(gates, dict) and Ellipsis in gates.values()):
-            raise NotImplementedError  # the untouched stub: "not written yet"
+            raise NotWritten("replace each ... with a number between 0 and 1")
         if not isinstance(gates, dict):
             return False, f"got {type(gates).__name__}; expected a dict"
         missing = {"forget", "input"} - set(gates)
@@ -292,7 +302,8 @@ def check_keep_memory(gates: dict[str, float]) -> object:
 
     return run_checks("Exercise: which gate keeps a memory?", [
         Check("gives a value for the forget gate and the input gate", known,
-              hint="a dict like {'forget': 0.5, 'input': 0.5}, with values between 0 and 1"),
+              hints="a dict with the keys 'forget' and 'input', each a number between 0 and 1"),
         Check("the cell state c = f * c + i * g comes out unchanged", kept,
-              hint="f multiplies the old memory, i the new candidate: keep all of one, none of the other"),
+              hints=("the forget gate multiplies the old memory, the input gate the new candidate",
+                     "to keep c exactly: keep all of the old, add none of the new")),
     ])

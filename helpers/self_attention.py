@@ -142,15 +142,18 @@ def check_causal_mask(fn) -> object:
 
     return run_checks("Exercise: the causal mask", [
         equal("T = 4 gives the lower triangle", lambda: fn(4), causal_mask(4),
-              hint="torch.ones(T, T, dtype=torch.bool).tril() keeps the diagonal and everything below it"),
+              hints=("row t is the query, column s the key: True where s ≤ t, so the pattern is a triangle; which "
+                     "one, and does it include the diagonal?",
+                     "torch has functions that keep one triangle of a matrix (and the diagonal); or compare two "
+                     "aranges, one as a row and one as a column")),
         Check("it is a bool tensor (True = may attend)",
               lambda: (fn(3).dtype == torch.bool, f"got dtype {fn(3).dtype}"),
-              hint="make it with dtype=torch.bool, or compare: (… >= …)"),
+              hints="a mask is True/False, not 1.0/0.0: ask for the bool dtype, or build it from a comparison"),
         equal("T = 1 lets the only token see itself", lambda: fn(1), causal_mask(1),
-              hint="the diagonal must be True: a token may always look at itself"),
+              hints="the diagonal must be True: a token may always look at itself"),
         Check("masked attention equals F.scaled_dot_product_attention(is_causal=True)", lambda: _causal_ok(fn),
-              hint="True on and below the diagonal; False above it (the future)"),
-    ])
+              hints="True on and below the diagonal; False above it (the future)"),
+    ], todo="write `my_causal_mask(T)` and `return` the (T, T) bool mask")
 
 
 def _causal_ok(fn) -> bool:
@@ -169,11 +172,15 @@ def check_attention(fn) -> object:
     q4, k4, v4 = (torch.randn(2, 3, 4, 5, generator=g) for _ in range(3))
     return run_checks("Exercise: scaled dot-product attention", [
         equal("output shape (B, T, dv) = (2, 3, 4)", lambda: tuple(fn(q, k, v).shape), (2, 3, 4),
-              hint="scores = q @ k.transpose(-2, -1) is (B, T, S); weights @ v is (B, T, dv)"),
+              hints=("one score per (query, key) pair gives (…, T, S); the weights then mix the values into "
+                     "(…, T, dv)",
+                     "a batched matrix product of q with k's last two axes swapped")),
         equal("equals F.scaled_dot_product_attention", lambda: fn(q, k, v),
               F.scaled_dot_product_attention(q, k, v),
-              hint="divide the scores by math.sqrt(d) with d = q.shape[-1], then softmax over the last axis"),
+              hints=("scaled: the scores are divided by something that grows with the width d before the softmax",
+                     "divide by the square root of q's last size; softmax over the keys, the last axis")),
         equal("works with heads too: (B, nh, T, d) inputs", lambda: fn(q4, k4, v4),
               F.scaled_dot_product_attention(q4, k4, v4),
-              hint="transpose only the last two axes of k: k.transpose(-2, -1), not k.T"),
-    ])
+              hints=("with heads, k is 4-D: swap only its last two axes, leave batch and heads alone",
+                     ".T reverses all axes; transpose takes the two axes to swap, counted from the end")),
+    ], todo="write `my_attention(q, k, v)` and `return` the output (…, T, dv)")

@@ -470,16 +470,19 @@ def check_masked_loss(fn) -> Result:
     plain = F.cross_entropy(logits.transpose(1, 2), targets)
     return run_checks("Exercise: mask the loss on padding", [
         equal("returns the mean over the 9 real tokens", lambda: fn(logits, targets, mask), expected,
-              hint="per-token losses with reduction='none', multiply by the mask, divide by mask.sum()"),
+              hints=("average over the real tokens only: a loss per position first, then a mean that counts "
+                     "only the positions the mask keeps",
+                     "F.cross_entropy wants the classes on axis 1 and can return one loss per position "
+                     "(its `reduction` argument); the mask is True on real tokens")),
         Check("differs from the plain mean over all 15 positions (padding ignored)",
               lambda: bool(abs(float(fn(logits, targets, mask)) - float(plain)) > 1e-4),
-              hint="padded positions must not count, neither in the sum nor in the number you divide by"),
+              hints="padded positions must not count, neither in the sum nor in the number you divide by"),
         Check("a changed logit at a padded position changes nothing",
               lambda: bool(torch.isclose(fn(logits.index_put((torch.tensor([2]), torch.tensor([4])),
                                                              torch.full((1, 7), 9.0)), targets, mask),
                                          fn(logits, targets, mask))),
-              hint="multiply each position's loss by the mask before summing"),
-    ])
+              hints="a padded position's loss must be removed before it is added to anything"),
+    ], todo="write `masked_loss` and `return` the mean loss over the real tokens")
 
 
 def check_greedy(fn) -> Result:
@@ -498,7 +501,10 @@ def check_greedy(fn) -> Result:
     return run_checks("Exercise: greedy decoding", [
         equal("picks the most likely word at every step (no </s> met)",
               lambda: as_list(fn(model, src, mask, 2, -1, 6)), ref,
-              hint="y = logits.argmax(-1), then feed y (shape (1, 1)) and the new state to the next step"),
+              hints=("each step: take the most likely word, write it down, and feed it (and the new state) back "
+                     "as the next input",
+                     "the most likely id is an argmax over the vocabulary axis of the logits; the next input "
+                     "must have shape (1, 1)")),
         equal("stops right after writing </s>", lambda: as_list(fn(model, src, mask, 2, eos, 6)), stop,
-              hint="append the id, then break if it equals eos_id"),
-    ])
+              hints="</s> itself belongs in the output; stop right after writing it"),
+    ], todo="write `greedy` and `return` the list of ids it wrote")

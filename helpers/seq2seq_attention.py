@@ -121,10 +121,12 @@ def check_dot_score(fn) -> Result:
     s, h = torch.randn(2, 3, 4, generator=g), torch.randn(2, 5, 4, generator=g)
     return run_checks("Exercise: Luong's dot score", [
         equal("shape (B, T, S) = (2, 3, 5) and the right values", lambda: fn(s, h), DotAttention().scores(s, h),
-              hint="e[b, t, i] = s[b, t] · h[b, i]: s @ h.transpose(1, 2)"),
+              hints=("every decoder state against every encoder state: one batched matrix product, "
+                     "(B, T, H) times something of shape (B, H, S)",
+                     "swap the last two axes of h (transpose) and use @")),
         equal("e[0, 1, 2] equals s[0, 1] · h[0, 2]", lambda: float(fn(s, h)[0, 1, 2]), float(s[0, 1] @ h[0, 2]),
-              hint="each score is one decoder state times one encoder state"),
-    ])
+              hints="each score is one decoder state times one encoder state"),
+    ], todo="write `dot_score` and `return` the scores (B, T, S)")
 
 
 def check_masked_softmax(fn) -> Result:
@@ -134,9 +136,11 @@ def check_masked_softmax(fn) -> Result:
     mask = torch.tensor([[True, True, True, True], [True, True, False, False]])
     return run_checks("Exercise: masking padded positions", [
         equal("matches the masked softmax", lambda: fn(scores, mask), masked_softmax(scores, mask),
-              hint="scores.masked_fill(~mask[:, None, :], float('-inf')), then softmax over the last axis"),
+              hints=("a padded word must get weight exactly 0 after the softmax: what score has exp(score) = 0?",
+                     "fill the padded scores with minus infinity (masked_fill); the mask is (B, S), so give it an "
+                     "axis for T to broadcast over; softmax over the last axis")),
         Check("padded positions get weight exactly 0", lambda: bool((fn(scores, mask)[1, :, 2:] == 0).all()),
-              hint="fill padded scores with -inf (not 0: exp(0) = 1 still gets weight)"),
+              hints="a score of 0 still gets weight: exp(0) = 1"),
         Check("each row sums to 1", lambda: bool(torch.allclose(fn(scores, mask).sum(-1), torch.ones(2, 3))),
-              hint="softmax over dim=-1, the source positions"),
-    ])
+              hints="the weights are shared out over the source positions, the last axis"),
+    ], todo="write `masked_softmax` and `return` the weights (B, T, S)")
