@@ -159,7 +159,7 @@ def equal(
     def test() -> tuple[bool, str]:
         got = compute()
         if got is None or got is Ellipsis:
-            raise NotWritten("your code returns nothing yet: write it and `return` the result")
+            raise NotWritten("it returns nothing yet: write it and `return` the result")
         exp_arr, got_arr = _as_array(expected), _as_array(got)
         if exp_arr is not None:
             if got_arr is None:
@@ -202,7 +202,8 @@ def run_checks(title: str, checks: Sequence[Check], todo: str = "") -> Result:
             return _not_written(title, lines, len(checks), todo or "replace `raise NotImplementedError` with "
                                 "your code, then run this cell again")
         except NotWritten as stub:
-            return _not_written(title, lines, len(checks), " ".join(s for s in (str(stub), todo) if s))
+            said = str(stub)
+            return _not_written(title, lines, len(checks), f"{todo} ({said})" if todo and said else todo or said)
         except Exception as err:  # the learner's code may raise anything
             outcome = (False, f"your code raised {type(err).__name__}: {err}")
         ok, detail = outcome if isinstance(outcome, tuple) else (outcome, "")
@@ -230,3 +231,55 @@ def _not_written(title: str, lines: list[str], n: int, todo: str) -> Result:
     lines = [*lines[:1], f"{NOT_WRITTEN}: {todo}", f"0 of {n} {'check' if n == 1 else 'checks'} passed."]
     print("\n".join(lines))
     return Result(title, False, 0, n, lines, written=False)
+
+
+def check_experiment(
+    title: str,
+    prediction: Any,
+    choices: Sequence[str],
+    setting: Any,
+    wanted: Any,
+    setting_todo: str,
+    measure: Callable[[], float],
+    band: tuple[float, float],
+    verdict: Callable[[float], str],
+    what: str = "the measurement",
+) -> Result:
+    """An experiment: a prediction written first, one setting changed, a short measurement that must lie in ``band``.
+
+    The measurement runs only once the prediction and the setting are written. ``verdict(measured)`` says which
+    of ``choices`` the run supports; it is printed beside the learner's prediction and not graded.
+    """
+    if len(choices) < 2:
+        raise ValueError(f"choices: got {list(choices)!r}; expected at least two answers to choose from")
+    if not band[0] < band[1]:
+        raise ValueError(f"band: got {band!r}; expected (low, high) with low < high")
+    measured: list[float] = []
+    options = " / ".join(repr(c) for c in choices)
+
+    def predicted() -> tuple[bool, str]:
+        require_written(prediction, f"first write your prediction in the `prediction` cell: one of {options}")
+        ok = prediction in choices
+        return ok, "" if ok else f"got {short(prediction)}; expected one of {options}"
+
+    def changed() -> tuple[bool, str]:
+        require_written(setting, setting_todo)
+        return setting == wanted, "" if setting == wanted else f"got {short(setting)}; {setting_todo}"
+
+    def in_band() -> tuple[bool, str]:
+        measured.append(float(measure()))
+        ok = band[0] <= measured[-1] <= band[1]
+        return ok, f"measured {measured[-1]:.3g}" + ("" if ok else f"; a correct run gives {band[0]:g} to {band[1]:g}")
+
+    result = run_checks(title, [
+        Check("you wrote a prediction before running", predicted),
+        Check("the one setting is changed as asked", changed),
+        Check(f"{what} lies where a correct run puts it", in_band),
+    ])
+    if measured:
+        said = verdict(measured[-1])
+        line = (f"🔎 measured {measured[-1]:.3g}: you predicted {prediction!r}; the run says {said!r}. "
+                + ("As you expected." if said == prediction else "A surprise: the solution below says why."))
+        print(line)
+        result.lines.append(line)
+    return result

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .exercises import Check, NotWritten, equal, run_checks
+from .exercises import Check, equal, run_checks
 
 CELLS = ("rnn", "lstm", "gru")
 GATES = {"rnn": (), "lstm": ("input", "forget", "candidate", "output"), "gru": ("reset", "update", "candidate")}
@@ -253,57 +253,33 @@ def check_lstm_param_count(fn) -> object:
     ], todo="write `lstm_param_count(E, H)` as a formula and `return` it")
 
 
-def check_gru_step(fn) -> object:
-    """Exercise: ``fn(x, h, w)`` with one vector each, x (E,) and h (H,), returns the next h (H,) like ``nn.GRU``."""
-    module, w, xb, hb = _reference("gru")
-    x, h = xb[0], hb[0]  # one example: no batch dimension
-    with torch.no_grad():
-        want = module(xb[:, None], hb[None])[0][0, 0]  # (H,)
+def check_gru_no_reset(fn) -> object:
+    """Exercise: ``fn(x, h, w)`` is a GRU step with its reset gate removed; x (B, E), h (B, H) → the next h (B, H).
+
+    The reference is ``nn.GRU`` itself with the reset gate jammed open (r = 1: its weights 0, its bias large).
+    """
+    module, w, x, h = _reference("gru")
     H = _H
-    a, b = w["W_ih"] @ x + w["b_ih"], w["W_hh"] @ h + w["b_hh"]  # (3H,) each
-    r, z = torch.sigmoid(a[:H] + b[:H]), torch.sigmoid(a[H:2 * H] + b[H:2 * H])
-    paper = (1 - z) * torch.tanh(a[2 * H:] + w["W_hh"][2 * H:] @ (r * h) + w["b_hh"][2 * H:]) + z * h
+    with torch.no_grad():
+        full = module(x[:, None], h[None])[0][:, 0]  # (B, H): the GRU with its reset gate
+        module.weight_ih_l0[:H].zero_()
+        module.weight_hh_l0[:H].zero_()
+        module.bias_ih_l0[:H].fill_(40.0)  # sigmoid(40) = 1 to float precision: the gate is always open
+        module.bias_hh_l0[:H].zero_()
+        want = module(x[:, None], h[None])[0][:, 0]  # (B, H)
 
-    def not_reset_before() -> tuple[bool, str]:
+    def ignores_reset() -> tuple[bool, str]:
         got = fn(x, h, w)
-        same = torch.allclose(got, paper, atol=1e-5) and not torch.allclose(got, want, atol=1e-5)
-        return not same, "that is the paper's version (r applied to h before W_hn); PyTorch applies r after"
+        same = torch.allclose(got, full, atol=1e-5)
+        return not same, "that is the full GRU: the reset gate still scales the memory's part of the candidate"
 
-    return run_checks("Exercise: the GRU step", [
-        equal(f"matches one step of nn.GRU({_E}, {_H}) on one example", lambda: fn(x, h, w), want,
-              hints=("one example: vectors, so the weights multiply from the left; PyTorch stacks the three "
-                     "blocks (r, z, n) in one (3H, ·) matrix",
-                     "compute the input part and the recurrent part once each, then slice each into three pieces "
-                     "of H; sigmoid for the gates, tanh for the candidate, and z keeps the old state")),
-        Check("the reset gate multiplies (W_hn h + b_hn), as PyTorch does", not_reset_before,
-              hints=("in PyTorch the reset gate scales the recurrent part of the candidate after the "
-                     "matrix product, bias included",)),
-    ], todo="write `my_gru_step` and `return` the new hidden state (H,)")
-
-
-def check_keep_memory(gates: dict[str, float]) -> object:
-    """Exercise: the forget and input gate values that carry the cell state unchanged through a step."""
-    c = torch.tensor([0.9, -0.4, 0.7])
-    g = torch.tensor([-0.8, 0.5, 0.1])  # a new candidate that would overwrite the memory
-
-    def kept() -> tuple[bool, str]:
-        f, i = float(gates["forget"]), float(gates["input"])
-        new = f * c + i * g
-        rounded = [round(v, 2) for v in new.tolist()], [round(v, 2) for v in c.tolist()]
-        return bool(torch.allclose(new, c)), f"c would become {rounded[0]}, not {rounded[1]}"
-
-    def known() -> tuple[bool, str]:
-        if gates is Ellipsis or (isinstance(gates, dict) and Ellipsis in gates.values()):
-            raise NotWritten("replace each ... with a number between 0 and 1")
-        if not isinstance(gates, dict):
-            return False, f"got {type(gates).__name__}; expected a dict"
-        missing = {"forget", "input"} - set(gates)
-        return not missing, f"missing the key(s) {sorted(missing)}"
-
-    return run_checks("Exercise: which gate keeps a memory?", [
-        Check("gives a value for the forget gate and the input gate", known,
-              hints="a dict with the keys 'forget' and 'input', each a number between 0 and 1"),
-        Check("the cell state c = f * c + i * g comes out unchanged", kept,
-              hints=("the forget gate multiplies the old memory, the input gate the new candidate",
-                     "to keep c exactly: keep all of the old, add none of the new")),
-    ])
+    return run_checks("Exercise: a GRU without its reset gate", [
+        equal(f"matches nn.GRU({_E}, {_H}) with its reset gate jammed open, on a batch of {_B}",
+              lambda: fn(x, h, w), want,
+              hints=("without the reset gate the candidate always sees all of the memory's part: everything else "
+                     "(update gate, the mix of old and new) stays as in section 2",
+                     "you still slice the (B, 3H) products into three blocks of H, but only the z and n blocks "
+                     "are used; the r block is simply never computed")),
+        Check("differs from the full GRU on the same weights (the reset gate is really gone)", ignores_reset,
+              hints="with the reset gate, r multiplies the memory's part of the candidate; here nothing does"),
+    ], todo="write `gru_no_reset_step` and `return` the new hidden state (B, H)")

@@ -157,3 +157,31 @@ def check_mask_tokens(fn) -> object:
                      "with a uniform u: below 0.8 → mask_id, from 0.8 to 0.9 → torch.randint(low, high, …), "
                      "the rest unchanged")),
     ], todo="write `my_mask_tokens` and `return` (corrupted ids, targets)")
+
+HOT_CHOICES = ("about as bad as T = 1.5 alone", "in between", "about as good as T = 1.0 with top-k")
+
+
+def check_hot_top_k_experiment(prediction: object, top_k: object, measure, shares: dict, k: int = 5,
+                               hot: float = 1.5) -> object:
+    """Experiment: does top-k rescue hot sampling? ``measure(top_k)`` → share grammatical at T = ``hot``.
+
+    ``shares`` is the lesson's {(temperature, top_k): share} with (hot, None) and (1.0, k) in it.
+    """
+    from .exercises import check_experiment
+
+    for key in ((hot, None), (1.0, k)):
+        if key not in shares:
+            raise ValueError(f"shares: got keys {sorted(shares, key=str)}; expected {key} among them")
+    alone, cool = shares[(hot, None)], shares[(1.0, k)]
+
+    def verdict(share: float) -> str:
+        if share <= alone + 0.15:
+            return HOT_CHOICES[0]
+        return HOT_CHOICES[2] if share >= cool - 0.07 else HOT_CHOICES[1]
+
+    return check_experiment(
+        f"Experiment: top-{k} at T = {hot} (alone T = {hot} gave {alone:.0%}; T = 1.0 with top-{k} gave {cool:.0%})",
+        prediction, HOT_CHOICES, top_k, k, f"set hot_top_k to {k}",
+        lambda: measure(top_k), (0.75, 0.99), verdict, what=f"the share of grammatical samples at T = {hot}",
+    )
+

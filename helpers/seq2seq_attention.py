@@ -144,3 +144,45 @@ def check_masked_softmax(fn) -> Result:
         Check("each row sums to 1", lambda: bool(torch.allclose(fn(scores, mask).sum(-1), torch.ones(2, 3))),
               hints="the weights are shared out over the source positions, the last axis"),
     ], todo="write `masked_softmax` and `return` the weights (B, T, S)")
+
+class UniformAttention(nn.Module):
+    """Attention jammed open: every real source word gets the same weight, whatever the decoder asks."""
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor | None = None):
+        scores = torch.zeros(query.shape[0], query.shape[1], keys.shape[1], device=query.device)  # (B, T, S)
+        alpha = masked_softmax(scores, mask)  # (B, T, S): 1 / (number of real words) on each real word
+        return alpha @ keys, alpha  # c (B, T, H): the mean of the encoder states
+
+
+ATTENTION_CHOICES = ("about the same", "down by about half", "down to nearly nothing")
+
+
+def check_uniform_attention_experiment(prediction: object, test_attention: object, model: nn.Module, pairs,
+                                       src_vocab, tgt_vocab) -> Result:
+    """Experiment: the trained attention model translates ``pairs`` with its attention jammed uniform."""
+    from .exercises import check_experiment
+    from .seq2seq import evaluate
+
+    if getattr(getattr(model, "decoder", None), "attention", None) is None:
+        raise ValueError("model: got a model without attention; expected lesson 04's attention model")
+    learned = evaluate(model, pairs, src_vocab, tgt_vocab, [3])["exact_match"]
+
+    def measure() -> float:
+        saved = model.decoder.attention
+        model.decoder.attention = UniformAttention() if test_attention == "uniform" else saved
+        try:
+            return evaluate(model, pairs, src_vocab, tgt_vocab, [3])["exact_match"]
+        finally:
+            model.decoder.attention = saved
+
+    def verdict(em: float) -> str:
+        if em >= 0.8 * learned:
+            return ATTENTION_CHOICES[0]
+        return ATTENTION_CHOICES[2] if em <= 0.2 * learned else ATTENTION_CHOICES[1]
+
+    return check_experiment(
+        f"Experiment: attention jammed uniform at test time ({len(pairs)} test sentences; "
+        f"learned attention: exact match {learned:.0%})",
+        prediction, ATTENTION_CHOICES, test_attention, "uniform", 'set test_attention to "uniform"',
+        measure, (0.0, 0.1), verdict, what="the exact match with uniform attention",
+    )
