@@ -131,15 +131,21 @@ FORGET_CHOICES = ("about the same", "about a thousand times more", "a billion ti
 
 def check_forget_bias_experiment(prediction: object, forget_bias: object, steps: int = 60) -> object:
     """Experiment: with the forget gate's bias at 3 instead of 0, how much more gradient reaches 60 steps back?"""
-    base = lstm_gradient_reach(0.0, steps)
+    base: list[float] = []
+
+    def baseline() -> float:
+        if not base:
+            base.append(lstm_gradient_reach(0.0, steps))
+        return base[0]
 
     def verdict(reach: float) -> str:
-        gain = reach / base
+        gain = reach / baseline()
         return FORGET_CHOICES[0] if gain < 10 else FORGET_CHOICES[1] if gain < 1e6 else FORGET_CHOICES[2]
 
     return check_experiment(
-        f"Experiment: the forget gate's starting bias ({steps} steps back; bias 0 keeps {base:.1e} of the gradient)",
+        f"Experiment: the forget gate's starting bias, {steps} steps back",
         prediction, FORGET_CHOICES, forget_bias, 3.0, "set forget_bias to 3.0",
         lambda: lstm_gradient_reach(float(forget_bias), steps), (0.01, 0.9), verdict,
         what=f"the share of the gradient that survives {steps} steps back",
+        reference=lambda reach: f"with bias 0: {baseline():.1e}, so {reach / baseline():.0e} times more",
     )

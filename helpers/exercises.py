@@ -244,11 +244,14 @@ def check_experiment(
     band: tuple[float, float],
     verdict: Callable[[float], str],
     what: str = "the measurement",
+    reference: Callable[[float], str] | None = None,
 ) -> Result:
     """An experiment: a prediction written first, one setting changed, a short measurement that must lie in ``band``.
 
-    The measurement runs only once the prediction and the setting are written. ``verdict(measured)`` says which
-    of ``choices`` the run supports; it is printed beside the learner's prediction and not graded.
+    The measurement runs only once the prediction and the setting are written (an untouched stub costs
+    nothing). ``verdict(measured)`` says which of ``choices`` the run supports; it is printed beside the
+    learner's prediction and not graded. ``reference(measured)``, if given, describes the run to compare
+    with (e.g. the default setting's value); it is called only after the measurement.
     """
     if len(choices) < 2:
         raise ValueError(f"choices: got {list(choices)!r}; expected at least two answers to choose from")
@@ -278,7 +281,8 @@ def check_experiment(
     ])
     if measured:
         said = verdict(measured[-1])
-        line = (f"🔎 measured {measured[-1]:.3g}: you predicted {prediction!r}; the run says {said!r}. "
+        compared = f" ({reference(measured[-1])})" if reference is not None else ""
+        line = (f"🔎 measured {measured[-1]:.3g}{compared}: you predicted {prediction!r}; the run says {said!r}. "
                 + ("As you expected." if said == prediction else "A surprise: the solution below says why."))
         print(line)
         result.lines.append(line)

@@ -51,6 +51,11 @@ def sample_sentences(model, n, temperature, top_k=None):   # stands in for the t
 """,
     "07_recipes": """
 from helpers import context, finetune
+from helpers.corpus import load_pairs
+from helpers.transformer import TransformerConfig
+train_sents = [p.en for p in load_pairs("train")]
+vocab = finetune.build_vocab(train_sents)
+cfg = TransformerConfig(vocab_size=len(vocab), d_model=64, n_heads=4, n_layers=2, d_ff=128, max_len=64, causal=False)
 gaps, sizes = {16: 0.2}, [16]
 data_hungry = {"GRU": {50: 0.5}, "Transformer": {50: 0.6}}
 """,
@@ -92,7 +97,8 @@ WRONG = {  # (lesson, exercise number): the exercise cells as a learner might ge
                         "    return [(s, list(tokens[s:s + size])) for s in range(0, len(tokens), size - overlap)]"],
     ("07_recipes", 2): ["def my_best_step(eval_steps, val_losses):\n"
                         "    return min(range(len(val_losses)), key=lambda i: val_losses[i])"],
-    ("07_recipes", 3): ['results = {"pretrained_gap": gaps[sizes[0]], "data_hungry": data_hungry}\n'
+    ("07_recipes", 3): ['prediction = "about the same"', "clear_grads = True"],
+    ("07_recipes", 4): ['results = {"pretrained_gap": gaps[sizes[0]], "data_hungry": data_hungry}\n'
                         'choices = {"few labels, sentence classification": "scratch", "continue a story": "bert",\n'
                         '           "tiny data, train from scratch": "gru", "a document longer than the window": '
                         '"truncate"}'],
