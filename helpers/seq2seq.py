@@ -497,7 +497,7 @@ def check_greedy(fn) -> Result:
     ref = model.greedy(src, mask, bos_id=2, eos_id=-1, max_len=6)[0][0].tolist()  # no stop: 6 ids
     eos = ref[2]
     stop = ref[: ref.index(eos) + 1]
-    as_list = lambda x: x.tolist() if isinstance(x, torch.Tensor) else list(x)  # noqa: E731
+    as_list = lambda x: x.tolist() if isinstance(x, torch.Tensor) else x if x is None or x is ... else list(x)  # noqa: E731
     return run_checks("Exercise: greedy decoding", [
         equal("picks the most likely word at every step (no </s> met)",
               lambda: as_list(fn(model, src, mask, 2, -1, 6)), ref,
@@ -564,7 +564,7 @@ def check_beam_search(fn) -> Result:
     eos = 3
     greedy_ids = model.greedy(src, mask, bos_id=2, eos_id=eos, max_len=8)[0][0].tolist()
     want = beam_search(model, src, mask, 2, eos, 8, 3)
-    as_list = lambda x: x.tolist() if isinstance(x, torch.Tensor) else list(x)  # noqa: E731
+    as_list = lambda x: x.tolist() if isinstance(x, torch.Tensor) else x if x is None or x is ... else list(x)  # noqa: E731
 
     def at_least_greedy() -> tuple[bool, str]:
         got = as_list(fn(model, src, mask, 2, eos, 8, 3))

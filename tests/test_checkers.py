@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -148,11 +149,14 @@ def test_every_exercise_of_lessons_00_to_07_is_covered():
 def test_stub_wrong_answer_and_solution(lesson, k, stubs, check, blocks, capsys):
     exercises.reset_attempts()
     experiment = "experiment" in check
-    # the untouched stub: what to do, and no hint
-    result = run_exercise(lesson, stubs, check)
-    out = capsys.readouterr().out
-    assert not result.passed and not result.written and result.score(3) == 0
-    assert exercises.NOT_WRITTEN in out and "💡" not in out, out
+    # the untouched stub, as the course has it and as nbgrader's student version has it: what to do, no hint
+    raising = re.compile(r"^(\s*)raise NotImplementedError.*$", re.M)
+    nbgrader_stubs = [raising.sub(lambda m: m[1] + classroom.CODE_STUB, s, count=1) for s in stubs]
+    for version in (stubs, nbgrader_stubs):
+        result = run_exercise(lesson, version, check)
+        out = capsys.readouterr().out
+        assert not result.passed and not result.written and result.score(3) == 0
+        assert exercises.NOT_WRITTEN in out and "💡" not in out, out
     # a wrong answer: the first failing case with what came back, a hint (the idea, then the tool), no solution
     wrong = WRONG[(lesson, k)]
     solution_code = code_lines(blocks, stubs + [check] + wrong)
