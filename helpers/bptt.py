@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 import torch
 
-from .exercises import Check, run_checks
-from .rnn_cells import unroll
+from .exercises import Check, NotWritten, check_experiment, run_checks
+from .rnn_cells import unroll, weights_of
 
 
 def spectral_radius(W: torch.Tensor) -> float:
@@ -94,12 +94,58 @@ def check_gradient_ratio(fn) -> object:
     def close(rho: float, steps: int) -> tuple[bool, str]:
         got, want = fn(rho, steps), measured(rho, steps)
         if got is None or got is Ellipsis:
-            return False, "your function returned nothing; did you forget to `return`?"
+            raise NotWritten("your function returns nothing yet: write the ratio and `return` it")
         ok = abs(float(got) - want) <= 1e-3 * want  # relative: the ratios span many orders of magnitude
         return ok, f"got {float(got):.4g}; the measured ratio is {want:.4g}"
 
     return run_checks("Exercise: predict the gradient", [
         Check(f"ρ = {rho}, {steps} steps back matches the measured ratio", lambda r=rho, s=steps: close(r, s),
-              hint="each step back multiplies the gradient by W_hh; a rotation keeps the length, so only ρ counts")
+              hints=("follow the gradient one step back: what does it get multiplied by, and what does that do to "
+                     "its length?",
+                     "each step back multiplies by Wᵀ; a rotation keeps lengths, so each step scales by ρ alone"))
         for rho, steps in cases
-    ])
+    ], todo="write `gradient_ratio(rho, steps)` as a formula and `return` it")
+
+
+def lstm_gradient_reach(forget_bias: float, steps: int = 60, seed: int = 0) -> float:
+    """‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ of an untrained ``nn.LSTM(16, 64)`` whose forget gate starts at bias ``forget_bias``.
+
+    L = sum(h_T) over a batch of 8 random sequences of ``steps`` steps; PyTorch starts every bias near 0.
+    """
+    if isinstance(forget_bias, bool) or not isinstance(forget_bias, int | float):
+        raise ValueError(f"forget_bias: got {forget_bias!r}; expected a number such as 1.0")
+    if steps < 2:
+        raise ValueError(f"steps: got {steps}; expected at least 2 time steps")
+    torch.manual_seed(seed)
+    module = torch.nn.LSTM(16, 64, batch_first=True)
+    w = {k: v.detach().clone() for k, v in weights_of(module).items()}
+    H = w["W_hh"].shape[1]
+    w["b_ih"][H:2 * H] += forget_bias  # PyTorch's blocks: input, forget, candidate, output
+    xs = torch.randn(8, steps, 16, generator=torch.Generator().manual_seed(seed + 1))  # (B, T, E)
+    norms = grad_norms_through_time("lstm", w, xs, lambda h_T: h_T.sum())  # (T,)
+    return float(norms[0] / norms[-1])
+
+
+FORGET_CHOICES = ("about the same", "about a thousand times more", "a billion times more or beyond")
+
+
+def check_forget_bias_experiment(prediction: object, forget_bias: object, steps: int = 60) -> object:
+    """Experiment: with the forget gate's bias at 3 instead of 0, how much more gradient reaches 60 steps back?"""
+    base: list[float] = []
+
+    def baseline() -> float:
+        if not base:
+            base.append(lstm_gradient_reach(0.0, steps))
+        return base[0]
+
+    def verdict(reach: float) -> str:
+        gain = reach / baseline()
+        return FORGET_CHOICES[0] if gain < 10 else FORGET_CHOICES[1] if gain < 1e6 else FORGET_CHOICES[2]
+
+    return check_experiment(
+        f"Experiment: the forget gate's starting bias, {steps} steps back",
+        prediction, FORGET_CHOICES, forget_bias, 3.0, "set forget_bias to 3.0",
+        lambda: lstm_gradient_reach(float(forget_bias), steps), (0.01, 0.9), verdict,
+        what=f"the share of the gradient that survives {steps} steps back",
+        reference=lambda reach: f"with bias 0: {baseline():.1e}, so {reach / baseline():.0e} times more",
+    )

@@ -200,11 +200,13 @@ def check_chunks(fn) -> object:
     toks = [f"w{i}" for i in range(10)]
     return run_checks("Exercise 1: chunks with overlap", [
         equal("no overlap: 10 tokens in chunks of 4", lambda: fn(toks, 4, 0), chunks(toks, 4, 0),
-              hint="start at 0 and move by size - overlap; keep (start, tokens[start:start + size])"),
+              hints=("a window of `size` tokens slides along the list; each start is the previous start plus a "
+                     "step that is shorter than `size` when chunks overlap",
+                     "the step is size - overlap; each pair is (start, the slice of `size` tokens from start)")),
         equal("overlap 2: each chunk repeats the last 2 tokens", lambda: fn(toks, 4, 2), chunks(toks, 4, 2),
-              hint="the step between chunk starts is size - overlap"),
+              hints="consecutive chunks share `overlap` tokens, so a chunk starts before the previous one ends"),
         equal("stop once a chunk reaches the end", lambda: fn(toks, 5, 1), chunks(toks, 5, 1),
-              hint="stop when start + size >= len(tokens): no empty or repeated tail chunk"),
+              hints="stop as soon as a chunk reaches the last token: no empty or repeated tail chunk"),
         equal("a short input is one chunk", lambda: fn(toks[:3], 8, 2), chunks(toks[:3], 8, 2),
-              hint="even when the input is shorter than size, return one chunk"),
-    ])
+              hints="even when the input is shorter than size, return one chunk"),
+    ], todo="write `my_chunks` and `return` the list of (start, chunk) pairs")

@@ -177,6 +177,61 @@ def pretrain(model: nn.Module, pretraining_data: Iterator[Batch], lr: float = 3e
     return losses
 
 
+def pretraining_losses(cfg, sents: Sequence[Sequence[str]], vocab: Vocab, steps: int = 60, clear_grads: bool = True,
+                       seed: int = 0) -> list[float]:
+    """The pretraining loop on a fresh ``TransformerLM(cfg)``, with or without ``optimizer.zero_grad()``."""
+    from .env import set_seed
+    from .transformer import TransformerLM
+
+    if not isinstance(clear_grads, bool):
+        raise ValueError(f"clear_grads: got {clear_grads!r}; expected True or False")
+    set_seed(seed)
+    model = TransformerLM(cfg)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
+    model.train()
+    losses = []
+    for batch in pretraining_data(sents, vocab, steps=steps):
+        logits = model(batch.tokens, batch.mask)  # (B, T, V)
+        loss = F.cross_entropy(logits.flatten(0, 1), batch.targets.flatten(), ignore_index=-100)
+        if clear_grads:
+            optimizer.zero_grad()
+        loss.backward()  # without zero_grad, this adds to every gradient of the steps before
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+ZERO_GRAD_CHOICES = ("lower: the summed gradients take bigger steps", "about the same",
+                     "higher: every step repeats all the old gradients too")
+
+
+def check_zero_grad_experiment(prediction: object, clear_grads: object, cfg, sents: Sequence[Sequence[str]],
+                               vocab: Vocab, steps: int = 60) -> object:
+    """Experiment: the pretraining loop without ``optimizer.zero_grad()``; the mean loss of its last 10 steps."""
+    from .exercises import check_experiment
+
+    clean: list[float] = []
+
+    def baseline() -> float:
+        if not clean:
+            clean.append(sum(pretraining_losses(cfg, sents, vocab, steps)[-10:]) / 10)
+        return clean[0]
+
+    def measure() -> float:
+        return sum(pretraining_losses(cfg, sents, vocab, steps, clear_grads=clear_grads)[-10:]) / 10
+
+    def verdict(loss: float) -> str:
+        return ZERO_GRAD_CHOICES[2] if loss > baseline() + 0.3 else ZERO_GRAD_CHOICES[0] \
+            if loss < baseline() - 0.3 else ZERO_GRAD_CHOICES[1]
+
+    return check_experiment(
+        f"Experiment: pretraining without zero_grad, {steps} steps",
+        prediction, ZERO_GRAD_CHOICES, clear_grads, False, "set clear_grads to False", measure, (4.6, 7.0),
+        verdict, what=f"the mean loss of the last 10 of {steps} steps",
+        reference=lambda loss: f"with zero_grad: {baseline():.2f}",
+    )
+
+
 @torch.no_grad()
 def evaluate(model: nn.Module, head: nn.Module, examples: Sequence[tuple[list[str], int]], vocab: Vocab
              ) -> tuple[float, float]:
@@ -275,14 +330,15 @@ def check_best_step(fn) -> object:
 
     return run_checks("Exercise 2: early stopping", [
         equal("U-shaped curve: the bottom", lambda: fn([5, 10, 15, 20], [0.9, 0.4, 0.6, 0.8]), 10,
-              hint="find the index of the smallest loss, then return eval_steps at that index"),
+              hints=("the best step is where the validation loss is lowest; the answer is a step, not a loss",
+                     "find the position of the smallest loss (min over positions, with the loss as the key)")),
         equal("still falling: the last step", lambda: fn([5, 10, 15], [0.9, 0.5, 0.3]), 15,
-              hint="the lowest loss may be at the very end"),
+              hints="the lowest loss may be at the very end"),
         equal("a tie: the earlier step", lambda: fn([1, 2, 3, 4], [0.7, 0.2, 0.2, 0.5]), 2,
-              hint="on a tie keep the earliest step (fewer steps, less overfitting)"),
+              hints="on a tie keep the earliest step (fewer steps, less overfitting)"),
         equal("returns a step, not an index", lambda: fn([50, 100, 150], [0.3, 0.1, 0.2]), 100,
-              hint="return eval_steps[i], not i"),
-    ])
+              hints="return the step itself (from eval_steps), not its position in the list"),
+    ], todo="write `my_best_step` and `return` the best step")
 
 
 CAPSTONE_TASKS = ("few labels, sentence classification", "continue a story", "tiny data, train from scratch",
@@ -303,7 +359,7 @@ def capstone_answers(results: dict) -> dict[str, str]:
 
 def check_capstone(choices: dict, results: dict) -> object:
     """Capstone: one choice per task, each backed by what this notebook (or an earlier one) measured."""
-    from .exercises import Check, run_checks
+    from .exercises import Check, NotWritten, run_checks
 
     right = capstone_answers(results)
     options = {"pretrained", "scratch", "gpt", "bert", "gru", "transformer", "chunks", "truncate"}
@@ -320,11 +376,11 @@ def check_capstone(choices: dict, results: dict) -> object:
                 return False, f"got {type(choices).__name__}; expected a dict task → choice"
             got = choices.get(task, ...)
             if got is ... or got is None:
-                raise NotImplementedError
+                raise NotWritten("replace each ... with one of the choices, in quotes")
             got = str(got).strip().lower()
             if got not in options:
                 return False, f"got {got!r}; expected one of {sorted(options)}"
             return got == right[task], "" if got == right[task] else f"got {got!r}; the run says otherwise"
         return Check(task, test, hints[task])
 
-    return run_checks("Exercise 3 (capstone): which model for which task?", [one(t) for t in CAPSTONE_TASKS])
+    return run_checks("Capstone: which model for which task?", [one(t) for t in CAPSTONE_TASKS])

@@ -105,7 +105,7 @@ def generate(model: TransformerLM, prompt: torch.Tensor, max_new: int, use_cache
 # ------------------------------------------------------------------------------------------ exercise checker
 def check_update_cache(fn) -> object:
     """Exercise: ``fn(past, k, v)`` appends the new keys/values to the cache along the position axis."""
-    from .exercises import Check, equal, run_checks
+    from .exercises import Check, NotWritten, equal, run_checks
 
     g = torch.Generator().manual_seed(0)
     k1, v1 = torch.randn(2, 3, 4, 5, generator=g), torch.randn(2, 3, 4, 5, generator=g)
@@ -113,16 +113,18 @@ def check_update_cache(fn) -> object:
 
     def first():
         got = fn(None, k1, v1)
+        if got is None or got is Ellipsis:
+            raise NotWritten("your function returns nothing yet: `return` the cache (keys, values)")
         return isinstance(got, tuple) and len(got) == 2 and got[0] is k1 and got[1] is v1, \
             "with an empty cache (past=None) return (k, v) as they are"
 
     return run_checks("Exercise: the cache update", [
         Check("an empty cache becomes this step's (k, v)", first),
         equal("keys: 4 cached + 1 new → (2, 3, 5, 5)", lambda: fn((k1, v1), k2, v2)[0], torch.cat([k1, k2], 2),
-              hint="positions are the third axis of (B, nh, S, hs); the new ones go after the old ones"),
+              hints="positions are the third axis of (B, nh, S, hs); the new ones go after the old ones"),
         equal("values are appended the same way", lambda: fn((k1, v1), k2, v2)[1], torch.cat([v1, v2], 2),
-              hint="do to the values exactly what you did to the keys"),
-    ])
+              hints="do to the values exactly what you did to the keys"),
+    ], todo="write the cache update and `return` (keys, values)")
 
 
 __all__ = ["Cache", "update_cache", "attend_cached", "forward_cached", "generate", "check_update_cache"]

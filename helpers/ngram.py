@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from torch import nn
 
-from .exercises import Check, Result, equal, run_checks, short
+from .exercises import Check, NotWritten, Result, equal, require_written, run_checks, short
 
 BOS = "<s>"  # pads the start of a sentence, so the first word also has a context
 EOS = "</s>"  # the end of a sentence: counted and predicted like a word
@@ -261,6 +261,8 @@ def toy_bigram_counts() -> dict[str, Counter]:
 def _probs_ok(fn: Callable, word: str) -> tuple[bool, str]:
     table = toy_bigram_counts()
     got = fn(table, word)
+    if got is None or got is Ellipsis:
+        raise NotWritten("your function returns nothing yet: build the dict and `return` it")
     if not isinstance(got, dict):
         return False, f"got {short(got)}; expected a dict of word → probability"
     want = {w: c / sum(table[word].values()) for w, c in table[word].items()}
@@ -279,14 +281,18 @@ def check_next_word_probs(fn: Callable[[dict[str, Counter], str], dict[str, floa
     after_the = ", ".join(f"{w} {c}/{total}" for w, c in ranked(table["the"]))
     return run_checks("Exercise 1: next-word probabilities from bigram counts", [
         Check(f'after "the" in four toy sentences: {after_the}',
-              lambda: _probs_ok(fn, "the"), hint="divide each count in counts[word] by their sum"),
+              lambda: _probs_ok(fn, "the"),
+              hints=("a probability is a count's share of its row: how often did each word follow, out of all the "
+                     "times `word` was followed by anything?",
+                     "the row is counts[word]; sum(row.values()) is its total")),
         Check('after "sat": "on" with probability 1', lambda: _probs_ok(fn, "sat"),
-              hint="a word that was always followed by the same word gets probability 1"),
+              hints="a word that was always followed by the same word gets probability 1"),
         Check("the probabilities sum to 1", lambda: abs(sum(fn(table, "the").values()) - 1) < 1e-9,
-              hint="probabilities, not counts: divide by the total"),
+              hints=("probabilities, not counts: every value is a share of the row's total",)),
         equal('an unseen word ("zebra") gets an empty dict', lambda: fn(table, "zebra"), {},
-              hint="counts.get(word, {}) avoids a KeyError for a word the table never saw"),
-    ])
+              hints=("a word the table never saw has no row: return an empty dict for it, not an error",
+                     "a dict's .get takes a default for a missing key")),
+    ], todo="write `next_word_probs_from_counts`: turn the counts in `word`'s row into probabilities")
 
 
 def gru_lm(vocab_size: int, embed_dim: int, hidden_dim: int) -> nn.Module:
@@ -311,10 +317,12 @@ def check_gru_parameters(fn: Callable[[int, int, int], int]) -> Result:
     return run_checks("Exercise 2: count a GRU language model's parameters", [
         equal(f"vocab {v}, embedding {e}, hidden {h}: {want[(v, e, h)]:,} parameters",
               lambda v=v, e=e, h=h: fn(v, e, h), want[(v, e, h)],
-              hint="embedding V·E; GRU 3 blocks (reset and update gates, candidate) × (E·H + H·H + 2·H), "
-                   "PyTorch keeps two bias vectors; output layer H·V + V")
+              hints=("add up the three layers: one E-vector per word, the GRU, and a layer from H back to V "
+                     "with a bias per word",
+                     "a GRU is three RNN-sized blocks (reset gate, update gate, candidate), each with an input "
+                     "weight, a recurrent weight and, in PyTorch, two bias vectors"))
         for v, e, h in sizes
-    ])
+    ], todo="write `gru_lm_parameters(V, E, H)` as a formula and `return` it")
 
 
 def check_orders_of_magnitude(answer: object, ours: int, theirs: float = 175e9) -> Result:
@@ -322,8 +330,7 @@ def check_orders_of_magnitude(answer: object, ours: int, theirs: float = 175e9) 
     want = round(math.log10(theirs / ours))
 
     def test() -> tuple[bool, str]:
-        if answer is None or answer is Ellipsis:
-            return False, "no answer yet: replace the ... with a number and run the cell again"
+        require_written(answer, "replace the ... with a whole number and run the cell again")
         if not isinstance(answer, int | float) or isinstance(answer, bool):
             return False, f"got {short(answer)}; expected a number"
         if abs(answer - theirs / ours) < 0.01 * theirs / ours:
@@ -334,5 +341,6 @@ def check_orders_of_magnitude(answer: object, ours: int, theirs: float = 175e9) 
 
     return run_checks("Exercise 3: read the log axis", [
         Check(f"powers of ten from ours ({ours:,} parameters) to GPT-3 ({theirs:,.0f})", test,
-              hint="on a log axis every gridline is ×10; count them, or compute round(math.log10(theirs / ours))"),
+              hints=("on a log axis every gridline is ten times the one below it",
+                     "count the gridlines between the two bars, or take log10 of the ratio and round it")),
     ])

@@ -214,13 +214,18 @@ def check_rnn_step(fn) -> object:
     b = w["b_ih"] + w["b_hh"]
     return run_checks("Exercise: the RNN step", [
         equal(f"matches one step of nn.RNN({_E}, {_H}) on a batch of {_B}", lambda: fn(x, h, w["W_ih"], w["W_hh"], b),
-              want, hint="tanh(x @ W_xh.T + h @ W_hh.T + b): x is (B, E) and W_xh is (H, E), so transpose W"),
+              want, hints=("one row per example: the step of section 1 (input part + memory part + bias, squashed) "
+                           "done for every row at once; check the shapes: x is (B, E) but W_xh is (H, E)",
+                           "with examples as rows the weights multiply from the right, transposed (.T); "
+                           "torch.tanh squashes")),
         Check("output is squashed into (-1, 1)", lambda: bool(fn(x * 50, h, w["W_ih"], w["W_hh"], b).abs().max() <= 1),
-              hint="apply torch.tanh to the sum"),
+              hints=("the new state is squashed into (-1, 1)", "torch.tanh of the whole sum")),
         equal("the previous state matters (h = 0 gives a different answer)",
               lambda: fn(x, torch.zeros_like(h), w["W_ih"], w["W_hh"], b),
-              torch.tanh(x @ w["W_ih"].T + b), hint="add W_hh h_{t-1}: the memory of the words before"),
-    ])
+              torch.tanh(x @ w["W_ih"].T + b),
+              hints=("the previous hidden state must enter the sum: it is the memory of the words before",
+                     "h is (B, H) and W_hh is (H, H): multiply from the right, transposed")),
+    ], todo="write `rnn_step_batch` and `return` the new hidden state (B, H)")
 
 
 def check_rnn_param_count(fn) -> object:
@@ -229,9 +234,11 @@ def check_rnn_param_count(fn) -> object:
     return run_checks("Exercise: parameters of an RNN layer", [
         equal(f"nn.RNN({E}, {H}) has {param_count(nn.RNN(E, H))} parameters", lambda E=E, H=H: fn(E, H),
               param_count(nn.RNN(E, H)),
-              hint="W_ih is H × E, W_hh is H × H, and PyTorch keeps two bias vectors of H each (b_ih and b_hh)")
+              hints=("count each weight matrix and each bias vector of one step: what maps the input, what maps "
+                     "the old state, what is added",
+                     "the input weight is H × E, the recurrent one H × H; PyTorch keeps two bias vectors of H"))
         for E, H in sizes
-    ])
+    ], todo="write `rnn_param_count(E, H)` as a formula and `return` it")
 
 
 def check_lstm_param_count(fn) -> object:
@@ -240,59 +247,39 @@ def check_lstm_param_count(fn) -> object:
     return run_checks("Exercise: parameters of an LSTM layer", [
         equal(f"nn.LSTM({E}, {H}) has {param_count(nn.LSTM(E, H))} parameters", lambda E=E, H=H: fn(E, H),
               param_count(nn.LSTM(E, H)),
-              hint="an LSTM is four RNN-sized blocks (input, forget, candidate, output), each with "
-                   "H × E + H × H weights and two biases of H")
+              hints=("an LSTM computes several RNN-sized blocks side by side from the same x and h: how many?",
+                     "four blocks (input, forget, candidate, output), each the size of one nn.RNN(E, H)"))
         for E, H in sizes
-    ])
+    ], todo="write `lstm_param_count(E, H)` as a formula and `return` it")
 
 
-def check_gru_step(fn) -> object:
-    """Exercise: ``fn(x, h, w)`` with one vector each, x (E,) and h (H,), returns the next h (H,) like ``nn.GRU``."""
-    module, w, xb, hb = _reference("gru")
-    x, h = xb[0], hb[0]  # one example: no batch dimension
-    with torch.no_grad():
-        want = module(xb[:, None], hb[None])[0][0, 0]  # (H,)
+def check_gru_no_reset(fn) -> object:
+    """Exercise: ``fn(x, h, w)`` is a GRU step with its reset gate removed; x (B, E), h (B, H) → the next h (B, H).
+
+    The reference is ``nn.GRU`` itself with the reset gate jammed open (r = 1: its weights 0, its bias large).
+    """
+    module, w, x, h = _reference("gru")
     H = _H
-    a, b = w["W_ih"] @ x + w["b_ih"], w["W_hh"] @ h + w["b_hh"]  # (3H,) each
-    r, z = torch.sigmoid(a[:H] + b[:H]), torch.sigmoid(a[H:2 * H] + b[H:2 * H])
-    paper = (1 - z) * torch.tanh(a[2 * H:] + w["W_hh"][2 * H:] @ (r * h) + w["b_hh"][2 * H:]) + z * h
+    with torch.no_grad():
+        full = module(x[:, None], h[None])[0][:, 0]  # (B, H): the GRU with its reset gate
+        module.weight_ih_l0[:H].zero_()
+        module.weight_hh_l0[:H].zero_()
+        module.bias_ih_l0[:H].fill_(40.0)  # sigmoid(40) = 1 to float precision: the gate is always open
+        module.bias_hh_l0[:H].zero_()
+        want = module(x[:, None], h[None])[0][:, 0]  # (B, H)
 
-    def not_reset_before() -> tuple[bool, str]:
+    def ignores_reset() -> tuple[bool, str]:
         got = fn(x, h, w)
-        same = torch.allclose(got, paper, atol=1e-5) and not torch.allclose(got, want, atol=1e-5)
-        return not same, "that is the paper's version (r applied to h before W_hn); PyTorch applies r after"
+        same = torch.allclose(got, full, atol=1e-5)
+        return not same, "that is the full GRU: the reset gate still scales the memory's part of the candidate"
 
-    return run_checks("Exercise: the GRU step", [
-        equal(f"matches one step of nn.GRU({_E}, {_H}) on one example", lambda: fn(x, h, w), want,
-              hint="a = W_ih @ x + b_ih and b = W_hh @ h + b_hh, each cut into three blocks of H: r, z, n; "
-                   "n = tanh(a_n + r * b_n); h_new = (1 - z) * n + z * h"),
-        Check("the reset gate multiplies (W_hn h + b_hn), as PyTorch does", not_reset_before,
-              hint="PyTorch: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))"),
-    ])
-
-
-def check_keep_memory(gates: dict[str, float]) -> object:
-    """Exercise: the forget and input gate values that carry the cell state unchanged through a step."""
-    c = torch.tensor([0.9, -0.4, 0.7])
-    g = torch.tensor([-0.8, 0.5, 0.1])  # a new candidate that would overwrite the memory
-
-    def kept() -> tuple[bool, str]:
-        f, i = float(gates["forget"]), float(gates["input"])
-        new = f * c + i * g
-        rounded = [round(v, 2) for v in new.tolist()], [round(v, 2) for v in c.tolist()]
-        return bool(torch.allclose(new, c)), f"c would become {rounded[0]}, not {rounded[1]}"
-
-    def known() -> tuple[bool, str]:
-        if gates is Ellipsis or (isinstance(gates, dict) and Ellipsis in gates.values()):
-            raise NotImplementedError  # the untouched stub: "not written yet"
-        if not isinstance(gates, dict):
-            return False, f"got {type(gates).__name__}; expected a dict"
-        missing = {"forget", "input"} - set(gates)
-        return not missing, f"missing the key(s) {sorted(missing)}"
-
-    return run_checks("Exercise: which gate keeps a memory?", [
-        Check("gives a value for the forget gate and the input gate", known,
-              hint="a dict like {'forget': 0.5, 'input': 0.5}, with values between 0 and 1"),
-        Check("the cell state c = f * c + i * g comes out unchanged", kept,
-              hint="f multiplies the old memory, i the new candidate: keep all of one, none of the other"),
-    ])
+    return run_checks("Exercise: a GRU without its reset gate", [
+        equal(f"matches nn.GRU({_E}, {_H}) with its reset gate jammed open, on a batch of {_B}",
+              lambda: fn(x, h, w), want,
+              hints=("without the reset gate the candidate always sees all of the memory's part: everything else "
+                     "(update gate, the mix of old and new) stays as in section 2",
+                     "you still slice the (B, 3H) products into three blocks of H, but only the z and n blocks "
+                     "are used; the r block is simply never computed")),
+        Check("differs from the full GRU on the same weights (the reset gate is really gone)", ignores_reset,
+              hints="with the reset gate, r multiplies the memory's part of the candidate; here nothing does"),
+    ], todo="write `gru_no_reset_step` and `return` the new hidden state (B, H)")

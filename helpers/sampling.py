@@ -103,27 +103,32 @@ def check_top_k(fn) -> object:
     logits = torch.tensor([[2.0, -1.0, 0.5, 3.0, 0.0], [0.1, 0.2, 0.3, 0.4, 0.5]])
     return run_checks("Exercise: top-k filtering", [
         equal("k = 2 keeps the two largest of each row", lambda: fn(logits, 2), top_k_filter(logits, 2),
-              hint="values, _ = logits.topk(k, dim=-1); keep logits >= values[..., -1:]"),
+              hints=("find the k-th largest logit of each row; everything below it is dropped",
+                     "torch.topk gives the k largest values sorted, so the last one is the threshold; keep it as a "
+                     "column so it broadcasts over the row")),
         equal("k = 1 keeps only the largest (greedy)", lambda: fn(logits, 1), top_k_filter(logits, 1),
-              hint="the k-th largest is values[..., -1:] (keep the last axis for broadcasting)"),
+              hints="k = 1 keeps only the largest logit of each row"),
         equal("k = 5 (the whole vocabulary) changes nothing", lambda: fn(logits, 5), logits,
-              hint="when k equals the vocabulary size every logit survives"),
+              hints="when k equals the vocabulary size every logit survives"),
         Check("the dropped logits are -inf, so softmax gives them probability 0",
               lambda: bool(torch.softmax(fn(logits, 2), -1)[0, [1, 2, 4]].eq(0).all()),
-              hint="use float('-inf'), not 0: a logit of 0 still has probability > 0"),
-    ])
+              hints="a dropped logit must be minus infinity, not 0: a logit of 0 still has probability > 0"),
+    ], todo="write `my_top_k(logits, k)` and `return` the filtered logits")
 
 
 def check_mask_tokens(fn) -> object:
     """Exercise: ``fn(ids, mask_id, low, high)`` applies the 15% / 80-10-10 recipe to every position."""
-    from .exercises import Check, run_checks
+    from .exercises import Check, NotWritten, run_checks
 
     torch.manual_seed(0)
     ids = torch.randint(10, 50, (200, 100))
     mask_id, low, high = 4, 5, 50
 
     def stats():
-        out, targets = fn(ids.clone(), mask_id, low, high)
+        got = fn(ids.clone(), mask_id, low, high)
+        if got is None or got is Ellipsis:
+            raise NotWritten("your function returns nothing yet: `return` (corrupted ids, targets)")
+        out, targets = got
         picked = targets != IGNORE
         return out, targets, picked
 
@@ -152,11 +157,45 @@ def check_mask_tokens(fn) -> object:
 
     return run_checks("Exercise: BERT's 80/10/10 masking", [
         Check("about 15% of the tokens are picked", share,
-              hint="picked = torch.rand(ids.shape) < 0.15"),
+              hints=("each token is picked on its own, with probability 0.15",
+                     "one uniform random number per token (torch.rand with ids' shape), compared with 0.15")),
         Check("targets: the original id where picked, -100 elsewhere", targets_ok,
-              hint="targets = torch.where(picked, ids, torch.full_like(ids, -100))"),
+              hints=("the loss only looks at picked tokens: their target is the original id, every other target "
+                     "is -100",
+                     "torch.where chooses between two tensors position by position")),
         Check("tokens that were not picked are unchanged", unpicked_unchanged,
-              hint="start from out = ids.clone() and change only picked positions"),
+              hints="start from a copy of ids and change only the picked positions"),
         Check("picked: ~80% [MASK], ~10% random, ~10% kept", split,
-              hint="one more u = torch.rand(ids.shape): u < 0.8 → mask_id; 0.8 ≤ u < 0.9 → a random id"),
-    ])
+              hints=("a second random number per token decides what happens to a picked one: three bands, "
+                     "80%, 10%, 10%",
+                     "with a uniform u: below 0.8 → mask_id, from 0.8 to 0.9 → torch.randint(low, high, …), "
+                     "the rest unchanged")),
+    ], todo="write `my_mask_tokens` and `return` (corrupted ids, targets)")
+
+HOT_CHOICES = ("about as bad as T = 1.5 alone", "in between", "about as good as T = 1.0 with top-k")
+
+
+def check_hot_top_k_experiment(prediction: object, top_k: object, measure, shares: dict, k: int = 5,
+                               hot: float = 1.5) -> object:
+    """Experiment: does top-k rescue hot sampling? ``measure(top_k)`` → share grammatical at T = ``hot``.
+
+    ``shares`` is the lesson's {(temperature, top_k): share} with (hot, None) and (1.0, k) in it.
+    """
+    from .exercises import check_experiment
+
+    for key in ((hot, None), (1.0, k)):
+        if key not in shares:
+            raise ValueError(f"shares: got keys {sorted(shares, key=str)}; expected {key} among them")
+    alone, cool = shares[(hot, None)], shares[(1.0, k)]
+
+    def verdict(share: float) -> str:
+        if share <= alone + 0.15:
+            return HOT_CHOICES[0]
+        return HOT_CHOICES[2] if share >= cool - 0.07 else HOT_CHOICES[1]
+
+    return check_experiment(
+        f"Experiment: top-{k} at T = {hot} (alone T = {hot} gave {alone:.0%}; T = 1.0 with top-{k} gave {cool:.0%})",
+        prediction, HOT_CHOICES, top_k, k, f"set hot_top_k to {k}",
+        lambda: measure(top_k), (0.75, 0.99), verdict, what=f"the share of grammatical samples at T = {hot}",
+    )
+

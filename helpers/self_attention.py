@@ -142,15 +142,18 @@ def check_causal_mask(fn) -> object:
 
     return run_checks("Exercise: the causal mask", [
         equal("T = 4 gives the lower triangle", lambda: fn(4), causal_mask(4),
-              hint="torch.ones(T, T, dtype=torch.bool).tril() keeps the diagonal and everything below it"),
+              hints=("row t is the query, column s the key: True where s ≤ t, so the pattern is a triangle; which "
+                     "one, and does it include the diagonal?",
+                     "torch has functions that keep one triangle of a matrix (and the diagonal); or compare two "
+                     "aranges, one as a row and one as a column")),
         Check("it is a bool tensor (True = may attend)",
               lambda: (fn(3).dtype == torch.bool, f"got dtype {fn(3).dtype}"),
-              hint="make it with dtype=torch.bool, or compare: (… >= …)"),
+              hints="a mask is True/False, not 1.0/0.0: ask for the bool dtype, or build it from a comparison"),
         equal("T = 1 lets the only token see itself", lambda: fn(1), causal_mask(1),
-              hint="the diagonal must be True: a token may always look at itself"),
+              hints="the diagonal must be True: a token may always look at itself"),
         Check("masked attention equals F.scaled_dot_product_attention(is_causal=True)", lambda: _causal_ok(fn),
-              hint="True on and below the diagonal; False above it (the future)"),
-    ])
+              hints="True on and below the diagonal; False above it (the future)"),
+    ], todo="write `my_causal_mask(T)` and `return` the (T, T) bool mask")
 
 
 def _causal_ok(fn) -> bool:
@@ -169,11 +172,73 @@ def check_attention(fn) -> object:
     q4, k4, v4 = (torch.randn(2, 3, 4, 5, generator=g) for _ in range(3))
     return run_checks("Exercise: scaled dot-product attention", [
         equal("output shape (B, T, dv) = (2, 3, 4)", lambda: tuple(fn(q, k, v).shape), (2, 3, 4),
-              hint="scores = q @ k.transpose(-2, -1) is (B, T, S); weights @ v is (B, T, dv)"),
+              hints=("one score per (query, key) pair gives (…, T, S); the weights then mix the values into "
+                     "(…, T, dv)",
+                     "a batched matrix product of q with k's last two axes swapped")),
         equal("equals F.scaled_dot_product_attention", lambda: fn(q, k, v),
               F.scaled_dot_product_attention(q, k, v),
-              hint="divide the scores by math.sqrt(d) with d = q.shape[-1], then softmax over the last axis"),
+              hints=("scaled: the scores are divided by something that grows with the width d before the softmax",
+                     "divide by the square root of q's last size; softmax over the keys, the last axis")),
         equal("works with heads too: (B, nh, T, d) inputs", lambda: fn(q4, k4, v4),
               F.scaled_dot_product_attention(q4, k4, v4),
-              hint="transpose only the last two axes of k: k.transpose(-2, -1), not k.T"),
-    ])
+              hints=("with heads, k is 4-D: swap only its last two axes, leave batch and heads alone",
+                     ".T reverses all axes; transpose takes the two axes to swap, counted from the end")),
+    ], todo="write `my_attention(q, k, v)` and `return` the output (…, T, dv)")
+
+
+def alibi_bias(T: int, n_heads: int) -> torch.Tensor:
+    """ALiBi (Press et al. 2022): bias[h, t, s] = −m_h · |t − s| with slopes m_h = 2^(−8h / n_heads), h = 1 … nh.
+
+    Added to the scores before the softmax, it makes far keys less likely, more steeply in some heads than in
+    others, and so lets attention see order without positional vectors. Returns (nh, T, T).
+    """
+    for name, value in (("T", T), ("n_heads", n_heads)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: got {value!r}; expected a whole number ≥ 1")
+    slopes = torch.tensor([2.0 ** (-8 * h / n_heads) for h in range(1, n_heads + 1)])  # (nh,)
+    pos = torch.arange(T)
+    distance = (pos[:, None] - pos[None, :]).abs().float()  # (T, T)
+    return -slopes[:, None, None] * distance  # (nh, T, T)
+
+
+def shuffle_changes_output(bias: torch.Tensor | None, seed: int = 0) -> float:
+    """How far shuffling 6 words moves the (shuffled-back) outputs of one attention layer with this score bias.
+
+    0 means order-blind: without a bias (or positions), a shuffle only shuffles the outputs (section 4).
+    """
+    g = torch.Generator().manual_seed(seed)
+    nh, T, hs = 4, 6, 8
+    x = torch.randn(1, nh, T, hs, generator=g)  # (B, nh, T, hs): the same vectors as q, k and v
+    perm = torch.tensor([4, 2, 1, 0, 3, 5])
+
+    def attend(z: torch.Tensor) -> torch.Tensor:
+        scores = z @ z.transpose(-2, -1) / math.sqrt(hs)  # (B, nh, T, T)
+        if bias is not None:
+            scores = scores + bias  # (nh, T, T) broadcasts over the batch
+        return torch.softmax(scores, -1) @ z  # (B, nh, T, hs)
+
+    return float((attend(x[:, :, perm]) - attend(x)[:, :, perm]).abs().max())
+
+
+def check_alibi(fn) -> object:
+    """Exercise: ``fn(T, n_heads)`` builds ALiBi's distance bias (nh, T, T); with it, attention sees order."""
+    from .exercises import Check, NotWritten, equal, run_checks
+
+    def sees_order() -> tuple[bool, str]:
+        got = fn(6, 4)
+        if got is None or got is Ellipsis:
+            raise NotWritten("your function returns nothing yet")
+        moved = shuffle_changes_output(got)
+        return moved > 1e-3, f"shuffling moved the outputs by {moved:.2g}: attention is still order-blind"
+
+    return run_checks("Exercise: ALiBi, order without positional vectors", [
+        equal("T = 5, 4 heads: shape (4, 5, 5) and the right values", lambda: fn(5, 4), alibi_bias(5, 4),
+              hints=("each head subtracts its own slope times the distance between query t and key s; the slopes "
+                     "halve from one head to the next when there are 8 heads",
+                     "a (T, T) matrix of |t − s| from two aranges (one as a column), times a (nh, 1, 1) tensor of "
+                     "slopes, negated")),
+        equal("T = 3, 2 heads: the slopes follow n_heads", lambda: fn(3, 2), alibi_bias(3, 2),
+              hints="the exponent is −8·h / n_heads with h counted from 1, not from 0"),
+        Check("added to the scores, it makes attention see order (shuffled words no longer give shuffled "
+              "outputs)", sees_order, hints="the bias must depend on the distance between the two positions"),
+    ], todo="write `my_alibi(T, n_heads)` and `return` the (n_heads, T, T) bias")

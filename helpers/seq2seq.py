@@ -470,16 +470,19 @@ def check_masked_loss(fn) -> Result:
     plain = F.cross_entropy(logits.transpose(1, 2), targets)
     return run_checks("Exercise: mask the loss on padding", [
         equal("returns the mean over the 9 real tokens", lambda: fn(logits, targets, mask), expected,
-              hint="per-token losses with reduction='none', multiply by the mask, divide by mask.sum()"),
+              hints=("average over the real tokens only: a loss per position first, then a mean that counts "
+                     "only the positions the mask keeps",
+                     "F.cross_entropy wants the classes on axis 1 and can return one loss per position "
+                     "(its `reduction` argument); the mask is True on real tokens")),
         Check("differs from the plain mean over all 15 positions (padding ignored)",
               lambda: bool(abs(float(fn(logits, targets, mask)) - float(plain)) > 1e-4),
-              hint="padded positions must not count, neither in the sum nor in the number you divide by"),
+              hints="padded positions must not count, neither in the sum nor in the number you divide by"),
         Check("a changed logit at a padded position changes nothing",
               lambda: bool(torch.isclose(fn(logits.index_put((torch.tensor([2]), torch.tensor([4])),
                                                              torch.full((1, 7), 9.0)), targets, mask),
                                          fn(logits, targets, mask))),
-              hint="multiply each position's loss by the mask before summing"),
-    ])
+              hints="a padded position's loss must be removed before it is added to anything"),
+    ], todo="write `masked_loss` and `return` the mean loss over the real tokens")
 
 
 def check_greedy(fn) -> Result:
@@ -494,11 +497,91 @@ def check_greedy(fn) -> Result:
     ref = model.greedy(src, mask, bos_id=2, eos_id=-1, max_len=6)[0][0].tolist()  # no stop: 6 ids
     eos = ref[2]
     stop = ref[: ref.index(eos) + 1]
-    as_list = lambda x: x.tolist() if isinstance(x, torch.Tensor) else list(x)  # noqa: E731
+    as_list = lambda x: x.tolist() if isinstance(x, torch.Tensor) else x if x is None or x is ... else list(x)  # noqa: E731
     return run_checks("Exercise: greedy decoding", [
         equal("picks the most likely word at every step (no </s> met)",
               lambda: as_list(fn(model, src, mask, 2, -1, 6)), ref,
-              hint="y = logits.argmax(-1), then feed y (shape (1, 1)) and the new state to the next step"),
+              hints=("each step: take the most likely word, write it down, and feed it (and the new state) back "
+                     "as the next input",
+                     "the most likely id is an argmax over the vocabulary axis of the logits; the next input "
+                     "must have shape (1, 1)")),
         equal("stops right after writing </s>", lambda: as_list(fn(model, src, mask, 2, eos, 6)), stop,
-              hint="append the id, then break if it equals eos_id"),
-    ])
+              hints="</s> itself belongs in the output; stop right after writing it"),
+    ], todo="write `greedy` and `return` the list of ids it wrote")
+
+
+@torch.no_grad()
+def beam_search(model: Seq2Seq, src: torch.Tensor, src_mask: torch.Tensor, bos_id: int, eos_id: int, max_len: int,
+                beam: int) -> list[int]:
+    """Beam search for one sentence (B = 1): the ids of the most probable translation found (sum of log-probs).
+
+    Each step extends every live hypothesis by its ``beam`` most likely next words, keeps the ``beam`` best
+    candidates overall, and sets aside those that end in ``</s>``. It stops when none is live or after
+    ``max_len`` steps; the best finished or live hypothesis wins (the first one on a tie).
+    """
+    if src.shape[0] != 1:
+        raise ValueError(f"src: got a batch of {src.shape[0]}; expected one sentence (1, S)")
+    if isinstance(beam, bool) or not isinstance(beam, int) or beam < 1:
+        raise ValueError(f"beam: got {beam!r}; expected a whole number ≥ 1")
+    states, context, state = model.start(src, src_mask)
+    live, done = [([], 0.0, state)], []  # (ids, log-prob, decoder state)
+    for _ in range(max_len):
+        candidates = []
+        for ids, score, st in live:
+            y = torch.tensor([[ids[-1] if ids else bos_id]], device=src.device)  # (1, 1)
+            logits, new_state, _ = model.decoder(y, st, states, src_mask, context)  # (1, 1, V)
+            logp = torch.log_softmax(logits[0, -1], -1)  # (V,)
+            top = logp.topk(beam)
+            for p, i in zip(top.values.tolist(), top.indices.tolist(), strict=True):
+                candidates.append((ids + [i], score + p, new_state))
+        candidates.sort(key=lambda c: -c[1])  # stable: the first on a tie
+        kept = candidates[:beam]
+        done += [c for c in kept if c[0][-1] == eos_id]
+        live = [c for c in kept if c[0][-1] != eos_id]
+        if not live:
+            break
+    return max(done + live, key=lambda c: c[1])[0]
+
+
+def sequence_logprob(model: Seq2Seq, src: torch.Tensor, src_mask: torch.Tensor, bos_id: int, ids: list[int]) -> float:
+    """The sum of log-probabilities the model gives to ``ids`` as the translation of ``src`` (B = 1)."""
+    tgt_in = torch.tensor([[bos_id] + list(ids[:-1])], device=src.device)  # (1, L)
+    with torch.no_grad():
+        logits, _ = model(src, src_mask, tgt_in)  # (1, L, V)
+    logp = torch.log_softmax(logits[0], -1)  # (L, V)
+    return float(logp[torch.arange(len(ids)), torch.tensor(ids)].sum())
+
+
+def check_beam_search(fn) -> Result:
+    """Exercise: ``fn(model, src, src_mask, bos_id, eos_id, max_len, beam)`` → the ids beam search finds."""
+    torch.manual_seed(2)  # a model whose greedy path never ends, while a short translation is far more probable
+    model = Seq2Seq(Seq2SeqConfig(11, 9, emb_size=6, hidden_size=8, attention=None)).eval()
+    with torch.no_grad():
+        model.decoder.embed.weight.mul_(3)
+        model.decoder.out.weight.mul_(2)
+    src = torch.tensor([[4, 5, 6, 7, 8]])
+    mask = torch.ones_like(src, dtype=torch.bool)
+    eos = 3
+    greedy_ids = model.greedy(src, mask, bos_id=2, eos_id=eos, max_len=8)[0][0].tolist()
+    want = beam_search(model, src, mask, 2, eos, 8, 3)
+    as_list = lambda x: x.tolist() if isinstance(x, torch.Tensor) else x if x is None or x is ... else list(x)  # noqa: E731
+
+    def at_least_greedy() -> tuple[bool, str]:
+        got = as_list(fn(model, src, mask, 2, eos, 8, 3))
+        mine, theirs = (sequence_logprob(model, src, mask, 2, ids) for ids in (got, greedy_ids))
+        return mine >= theirs - 1e-5, f"your beam's log-probability {mine:.3f} is below greedy's {theirs:.3f}"
+
+    return run_checks("Exercise: beam search", [
+        equal("a beam of 1 is greedy decoding", lambda: as_list(fn(model, src, mask, 2, eos, 8, 1)), greedy_ids,
+              hints=("with one hypothesis kept per step, beam search must write exactly what greedy writes",
+                     "carry (ids, summed log-probability, decoder state) per hypothesis; log_softmax over the "
+                     "vocabulary gives the log-probabilities to add")),
+        equal(f"a beam of 3 finds {want} (greedy wrote {greedy_ids})",
+              lambda: as_list(fn(model, src, mask, 2, eos, 8, 3)), want,
+              hints=("extend every live hypothesis, then rank all the candidates together and keep the best 3; a "
+                     "hypothesis that ends in </s> is set aside, finished",
+                     "topk on each hypothesis' log-probabilities, one list of all candidates sorted by total "
+                     "score; at the end the best of finished and live wins")),
+        Check("here, the translation it returns is at least as probable as greedy's", at_least_greedy,
+              hints="compare hypotheses by the sum of their log-probabilities, not by the last word's"),
+    ], todo="write `beam_search` and `return` the list of ids of the best hypothesis")

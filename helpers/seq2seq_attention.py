@@ -121,10 +121,12 @@ def check_dot_score(fn) -> Result:
     s, h = torch.randn(2, 3, 4, generator=g), torch.randn(2, 5, 4, generator=g)
     return run_checks("Exercise: Luong's dot score", [
         equal("shape (B, T, S) = (2, 3, 5) and the right values", lambda: fn(s, h), DotAttention().scores(s, h),
-              hint="e[b, t, i] = s[b, t] · h[b, i]: s @ h.transpose(1, 2)"),
+              hints=("every decoder state against every encoder state: one batched matrix product, "
+                     "(B, T, H) times something of shape (B, H, S)",
+                     "swap the last two axes of h (transpose) and use @")),
         equal("e[0, 1, 2] equals s[0, 1] · h[0, 2]", lambda: float(fn(s, h)[0, 1, 2]), float(s[0, 1] @ h[0, 2]),
-              hint="each score is one decoder state times one encoder state"),
-    ])
+              hints="each score is one decoder state times one encoder state"),
+    ], todo="write `dot_score` and `return` the scores (B, T, S)")
 
 
 def check_masked_softmax(fn) -> Result:
@@ -134,9 +136,77 @@ def check_masked_softmax(fn) -> Result:
     mask = torch.tensor([[True, True, True, True], [True, True, False, False]])
     return run_checks("Exercise: masking padded positions", [
         equal("matches the masked softmax", lambda: fn(scores, mask), masked_softmax(scores, mask),
-              hint="scores.masked_fill(~mask[:, None, :], float('-inf')), then softmax over the last axis"),
+              hints=("a padded word must get weight exactly 0 after the softmax: what score has exp(score) = 0?",
+                     "fill the padded scores with minus infinity (masked_fill); the mask is (B, S), so give it an "
+                     "axis for T to broadcast over; softmax over the last axis")),
         Check("padded positions get weight exactly 0", lambda: bool((fn(scores, mask)[1, :, 2:] == 0).all()),
-              hint="fill padded scores with -inf (not 0: exp(0) = 1 still gets weight)"),
+              hints="a score of 0 still gets weight: exp(0) = 1"),
         Check("each row sums to 1", lambda: bool(torch.allclose(fn(scores, mask).sum(-1), torch.ones(2, 3))),
-              hint="softmax over dim=-1, the source positions"),
-    ])
+              hints="the weights are shared out over the source positions, the last axis"),
+    ], todo="write `masked_softmax` and `return` the weights (B, T, S)")
+
+class UniformAttention(nn.Module):
+    """Attention jammed open: every real source word gets the same weight, whatever the decoder asks."""
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor | None = None):
+        scores = torch.zeros(query.shape[0], query.shape[1], keys.shape[1], device=query.device)  # (B, T, S)
+        alpha = masked_softmax(scores, mask)  # (B, T, S): 1 / (number of real words) on each real word
+        return alpha @ keys, alpha  # c (B, T, H): the mean of the encoder states
+
+
+@torch.no_grad()
+def _exact_match(model: nn.Module, pairs, src_vocab, tgt_vocab, batch_size: int = 250) -> float:
+    """Greedy translations of ``pairs`` (shortest first, as ``seq2seq.translate``): the share exactly right."""
+    from .data import pad_batch
+    from .metrics import exact_match
+
+    model.eval()
+    device = next(model.parameters()).device
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].en))
+    preds: list = [None] * len(pairs)
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        src, mask, lengths = pad_batch([src_vocab.encode(pairs[i].en) for i in idx], src_vocab.pad_id)
+        ids, _ = model.greedy(src.to(device), mask.to(device), tgt_vocab.bos_id, tgt_vocab.eos_id,
+                              2 * int(lengths.max()) + 10)
+        for row, i in enumerate(idx):
+            preds[i] = tgt_vocab.decode(ids[row])
+    return exact_match(preds, [p.fr for p in pairs])
+
+
+ATTENTION_CHOICES = ("about the same", "down by about half", "down to nearly nothing")
+
+
+def check_uniform_attention_experiment(prediction: object, test_attention: object, model: nn.Module, pairs,
+                                       src_vocab, tgt_vocab) -> Result:
+    """Experiment: the trained attention model translates ``pairs`` with its attention jammed uniform."""
+    from .exercises import check_experiment
+
+    if getattr(getattr(model, "decoder", None), "attention", None) is None:
+        raise ValueError("model: got a model without attention; expected lesson 04's attention model")
+    learned: list[float] = []
+
+    def baseline() -> float:
+        if not learned:
+            learned.append(_exact_match(model, pairs, src_vocab, tgt_vocab))
+        return learned[0]
+
+    def measure() -> float:
+        saved = model.decoder.attention
+        model.decoder.attention = UniformAttention() if test_attention == "uniform" else saved
+        try:
+            return _exact_match(model, pairs, src_vocab, tgt_vocab)
+        finally:
+            model.decoder.attention = saved
+
+    def verdict(em: float) -> str:
+        if em >= 0.8 * baseline():
+            return ATTENTION_CHOICES[0]
+        return ATTENTION_CHOICES[2] if em <= 0.2 * baseline() else ATTENTION_CHOICES[1]
+
+    return check_experiment(
+        f"Experiment: attention jammed uniform at test time ({len(pairs)} test sentences)",
+        prediction, ATTENTION_CHOICES, test_attention, "uniform", 'set test_attention to "uniform"',
+        measure, (0.0, 0.1), verdict, what="the exact match with uniform attention",
+        reference=lambda em: f"with the learned attention: {baseline():.0%}",
+    )

@@ -105,11 +105,30 @@ def test_exercises_with_checks_and_solutions(nb):
     for i in exercises:
         assert i > start, f"exercise cell {i} comes before '## Exercises'"
         assert cells[i]["cell_type"] == "code"
-        check, solution = cells[i + 1], cells[i + 2]
-        assert check["cell_type"] == "code" and "check" in tags(check), f"cell {i + 1} should be the 'check' cell"
+        j = i + 1  # an experiment has two exercise cells (its prediction, its one setting) before its check
+        while "exercise" in tags(cells[j]):
+            j += 1
+        check, solution = cells[j], cells[j + 1]
+        assert check["cell_type"] == "code" and "check" in tags(check), f"cell {j} should be the 'check' cell"
         assert solution["cell_type"] == "markdown" and "solution" in tags(solution), \
-            f"cell {i + 2} should be the 'solution' markdown cell"
+            f"cell {j + 1} should be the 'solution' markdown cell"
         assert "<details>" in source(solution) and "</details>" in source(solution)
+
+
+# Lessons whose stored checker outputs predate the hint ladder (re-executed by their owner later).
+OLD_CHECKER_OUTPUTS = {"08_real_llms"}
+
+
+def test_untouched_exercises_show_what_to_do_and_no_hint(nb):
+    path, book = nb
+    if path.stem in OLD_CHECKER_OUTPUTS:
+        pytest.skip(f"{path.name}: its stored checker outputs come from before the hint ladder")
+    checks = [c for c in book["cells"] if "check" in tags(c)]
+    assert checks, "no check cells"
+    for cell in checks:
+        shown = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+        assert "not written yet" in shown, f"a checker under an untouched stub says: {shown[:200]}"
+        assert "💡" not in shown and "hint" not in shown, f"a hint shows under an untouched exercise: {shown[:300]}"
 
 
 def test_stored_outputs_from_one_clean_run(nb):

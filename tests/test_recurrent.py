@@ -135,6 +135,14 @@ def _paper_gru(x, h, w):
     return (1 - z) * n + z * h
 
 
+def _gru_no_reset(x, h, w, keep_z=True):
+    n_h = h.shape[1]
+    a, b = x @ w["W_ih"].T + w["b_ih"], h @ w["W_hh"].T + w["b_hh"]
+    z = torch.sigmoid(a[:, n_h:2 * n_h] + b[:, n_h:2 * n_h]) if keep_z else torch.zeros_like(h)
+    n = torch.tanh(a[:, 2 * n_h:] + b[:, 2 * n_h:])
+    return (1 - z) * n + z * h
+
+
 @pytest.mark.parametrize("checker, solution, wrong", [
     (rnn_cells.check_rnn_step, lambda x, h, W_xh, W_hh, b: torch.tanh(x @ W_xh.T + h @ W_hh.T + b),
      [lambda x, h, W_xh, W_hh, b: torch.tanh(x @ W_xh.T + b),  # forgot the memory
@@ -144,11 +152,10 @@ def _paper_gru(x, h, w):
      [lambda E, H: H * E + H * H + H, lambda E, H: H * E + H * H, lambda E, H: E * E + H * H + 2 * H]),
     (rnn_cells.check_lstm_param_count, lambda E, H: 4 * (H * E + H * H + 2 * H),
      [lambda E, H: 4 * (H * E + H * H + H), lambda E, H: 3 * (H * E + H * H + 2 * H), lambda E, H: H * E + H * H]),
-    (rnn_cells.check_gru_step, lambda x, h, w: rnn_cells.gru_step(x[None], h[None], w)[0][0],
-     [lambda x, h, w: _paper_gru(x[None], h[None], w)[0],
-      lambda x, h, w: rnn_cells.gru_step(x[None], h[None], w)[1]["candidate"][0], lambda x, h, w: h]),
-    (rnn_cells.check_keep_memory, {"forget": 1.0, "input": 0.0},
-     [{"forget": 0.0, "input": 1.0}, {"forget": 1.0, "input": 1.0}, {"forget": 0.5}, ("forget", 1)]),
+    (rnn_cells.check_gru_no_reset, _gru_no_reset,
+     [lambda x, h, w: rnn_cells.gru_step(x, h, w)[0],  # the full GRU
+      lambda x, h, w: _gru_no_reset(x, h, w, keep_z=False),  # the update gate dropped instead
+      lambda x, h, w: h]),
     (bptt.check_gradient_ratio, lambda rho, steps: rho**steps,
      [lambda rho, steps: rho * steps, lambda rho, steps: 0.0, lambda rho, steps: rho ** (steps + 1)]),
 ])

@@ -1,0 +1,181 @@
+"""Every exercise of lessons 00–07, driven through its own check cell three times: with the lesson's untouched
+stub (told what to do, no hint), with a plausible wrong answer (the first failing case and a hint, never the
+solution's code) and with the lesson's folded solution (every check passes).
+
+The cells are read from the notebooks, so the stub, the check call and the solution tested here are the ones a
+learner sees. What a check cell needs from the rest of its lesson (a trained model, a measured table) is
+stood in for by ``STATE``: small models and fixed numbers, never the lesson's own training.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import exercises
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import classroom  # noqa: E402
+
+STATE = {
+    "00_welcome": "import math\nfrom helpers import ngram\ngru_params = 34_045",
+    "01_rnn": "import torch\nfrom helpers import bptt, rnn_cells",
+    "02_lstm_gru": "import torch\nfrom helpers import rnn_cells",
+    "03_seq2seq": "import torch\nimport torch.nn.functional as F\nfrom helpers import seq2seq as s2s",
+    "04_attention": """
+import torch
+from helpers import seq2seq as s2s, seq2seq_attention
+from helpers.corpus import load_pairs
+test = load_pairs("test")[:40]
+src_vocab, tgt_vocab = s2s.build_vocabs(test)
+torch.manual_seed(0)
+model = s2s.Seq2Seq(s2s.Seq2SeqConfig(len(src_vocab), len(tgt_vocab), 16, 16, attention="additive", attn_size=8,
+                                      pad_id=src_vocab.pad_id)).eval()   # untrained: the band still holds
+""",
+    "05_transformer": "import math\nimport torch\nfrom helpers import self_attention",
+    "06_gpt_bert": """
+from types import SimpleNamespace
+import torch
+from helpers import sampling
+S = SimpleNamespace(n_samples=200, top_k=5)
+gpt, is_grammatical = None, bool
+gpt_share = {(1.5, None): 0.385, (1.0, 5): 0.89}
+def sample_sentences(model, n, temperature, top_k=None):   # stands in for the trained GPT and the recogniser
+    share = 0.9 if top_k == 5 else 0.4
+    return [True] * round(n * share) + [False] * (n - round(n * share))
+""",
+    "07_recipes": """
+from helpers import context, finetune
+from helpers.corpus import load_pairs
+from helpers.transformer import TransformerConfig
+train_sents = [p.en for p in load_pairs("train")]
+vocab = finetune.build_vocab(train_sents)
+cfg = TransformerConfig(vocab_size=len(vocab), d_model=64, n_heads=4, n_layers=2, d_ff=128, max_len=64, causal=False)
+gaps, sizes = {16: 0.2}, [16]
+data_hungry = {"GRU": {50: 0.5}, "Transformer": {50: 0.6}}
+""",
+}
+
+WRONG = {  # (lesson, exercise number): the exercise cells as a learner might get them wrong
+    ("00_welcome", 1): ["def next_word_probs_from_counts(counts, word):\n    return dict(counts.get(word, {}))"],
+    ("00_welcome", 2): ["def gru_lm_parameters(V, E, H):\n    return V * E + 4 * (E * H + H * H + 2 * H) + H * V + V"],
+    ("00_welcome", 3): ["orders_of_magnitude = 6"],
+    ("01_rnn", 1): ["def rnn_step_batch(x, h, W_xh, W_hh, b):\n    return torch.tanh(x @ W_xh.T + b)"],
+    ("01_rnn", 2): ["def rnn_param_count(E, H):\n    return H * E + H * H + H"],
+    ("01_rnn", 3): ["def gradient_ratio(rho, steps):\n    return rho * steps"],
+    ("02_lstm_gru", 1): ["def lstm_param_count(E, H):\n    return 3 * (H * E + H * H + 2 * H)"],
+    ("02_lstm_gru", 2): ["def gru_no_reset_step(x, h, w):\n    return rnn_cells.gru_step(x, h, w)[0]"],
+    ("02_lstm_gru", 3): ['prediction = "about the same"', "forget_bias = 1.0"],
+    ("03_seq2seq", 1): ["def masked_loss(logits, targets, mask):\n"
+                        "    return F.cross_entropy(logits.transpose(1, 2), targets)"],
+    ("03_seq2seq", 2): ["def greedy(model, src, src_mask, bos_id, eos_id, max_len):\n"
+                        "    return model.greedy(src, src_mask, bos_id, -1, max_len)[0][0].tolist()"],
+    ("03_seq2seq", 3): ["def beam_search(model, src, src_mask, bos_id, eos_id, max_len, beam):\n"
+                        "    return model.greedy(src, src_mask, bos_id, eos_id, max_len)[0][0].tolist()"],
+    ("04_attention", 1): ["def dot_score(s, h):\n    return h @ s.transpose(1, 2)"],
+    ("04_attention", 2): ["def masked_softmax(scores, mask):\n"
+                          "    return torch.softmax(scores.masked_fill(~mask[:, None, :], 0.0), -1)"],
+    ("04_attention", 3): ['prediction = "about the same"', 'test_attention = "learned"'],
+    ("05_transformer", 1): ["def my_causal_mask(T):\n    return torch.ones(T, T, dtype=torch.bool).triu()"],
+    ("05_transformer", 2): ["def my_attention(q, k, v):\n    return torch.softmax(q @ k.transpose(-2, -1), -1) @ v"],
+    ("05_transformer", 3): ["def my_alibi(T, n_heads):\n"
+                            "    s = torch.tensor([2.0 ** (-8 * h / n_heads) for h in range(n_heads)])\n"
+                            "    p = torch.arange(T)\n"
+                            "    return -s[:, None, None] * (p[:, None] - p[None, :]).abs()"],
+    ("06_gpt_bert", 1): ["def my_top_k(logits, k):\n"
+                         "    return logits.masked_fill(logits < logits.topk(k, dim=-1).values[..., -1:], 0.0)"],
+    ("06_gpt_bert", 2): ["def my_mask_tokens(ids, mask_id, low, high):\n"
+                         "    picked = torch.rand(ids.shape) < 0.15\n"
+                         "    return ids.masked_fill(picked, mask_id), torch.where(picked, ids, -100)"],
+    ("06_gpt_bert", 3): ['prediction = "in between"', "hot_top_k = 50"],
+    ("07_recipes", 1): ["def my_chunks(tokens, size, overlap):\n"
+                        "    return [(s, list(tokens[s:s + size])) for s in range(0, len(tokens), size - overlap)]"],
+    ("07_recipes", 2): ["def my_best_step(eval_steps, val_losses):\n"
+                        "    return min(range(len(val_losses)), key=lambda i: val_losses[i])"],
+    ("07_recipes", 3): ['prediction = "about the same"', "clear_grads = True"],
+    ("07_recipes", 4): ['results = {"pretrained_gap": gaps[sizes[0]], "data_hungry": data_hungry}\n'
+                        'choices = {"few labels, sentence classification": "scratch", "continue a story": "bert",\n'
+                        '           "tiny data, train from scratch": "gru", "a document longer than the window": '
+                        '"truncate"}'],
+}
+
+
+def cases() -> list[tuple[str, int, list[str], str, list[str]]]:
+    """(lesson, exercise number, stub cells, check cell, solution blocks) for every exercise of 00–07."""
+    out = []
+    for path in classroom.lessons():
+        if path.stem not in STATE:
+            continue
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for k, (cells, check, sol) in enumerate(classroom.exercises(nb), 1):
+            out.append((path.stem, k, [classroom.source(nb["cells"][i]) for i in cells],
+                        classroom.source(nb["cells"][check]), classroom.solution_blocks(nb["cells"][sol])))
+    return out
+
+
+CASES = cases()
+
+
+def run_exercise(lesson: str, cells: list[str], check: str) -> exercises.Result:
+    """Run the lesson's stand-in state, the exercise cells and the check cell; return the checker's Result."""
+    ns: dict = {}
+    exec(STATE[lesson], ns)  # noqa: S102 - the course's own cells
+    for src in cells:
+        exec(src, ns)  # noqa: S102
+    tree = ast.parse(check)
+    exec(compile(ast.Module(tree.body[:-1], []), "<check>", "exec"), ns)  # noqa: S102
+    return eval(compile(ast.Expression(tree.body[-1].value), "<check>", "eval"), ns)  # noqa: S307
+
+
+def code_lines(blocks: list[str], shown: list[str]) -> list[str]:
+    """The solution's own code lines: stripped, comments cut, at least 12 characters, not already shown."""
+    seen = "\n".join(shown)
+    lines = [ln.split("#")[0].strip() for b in blocks for ln in b.splitlines()]
+    return [ln for ln in lines if len(ln) >= 12 and ln not in seen]
+
+
+def test_every_exercise_of_lessons_00_to_07_is_covered():
+    assert {(c[0], c[1]) for c in CASES} == set(WRONG)
+    assert len({c[0] for c in CASES}) == 8
+
+
+@pytest.mark.parametrize("lesson, k, stubs, check, blocks", CASES, ids=[f"{c[0][:2]}-ex{c[1]}" for c in CASES])
+def test_stub_wrong_answer_and_solution(lesson, k, stubs, check, blocks, capsys):
+    exercises.reset_attempts()
+    experiment = "experiment" in check
+    # the untouched stub, as the course has it and as nbgrader's student version has it: what to do, no hint
+    raising = re.compile(r"^(\s*)raise NotImplementedError.*$", re.M)
+    nbgrader_stubs = [raising.sub(lambda m: m[1] + classroom.CODE_STUB, s, count=1) for s in stubs]
+    for version in (stubs, nbgrader_stubs):
+        result = run_exercise(lesson, version, check)
+        out = capsys.readouterr().out
+        assert not result.passed and not result.written and result.score(3) == 0
+        assert exercises.NOT_WRITTEN in out and "💡" not in out, out
+    # a wrong answer: the first failing case with what came back, a hint (the idea, then the tool), no solution
+    wrong = WRONG[(lesson, k)]
+    solution_code = code_lines(blocks, stubs + [check] + wrong)
+    outs = []
+    for _ in range(2):
+        result = run_exercise(lesson, wrong, check)
+        outs.append(capsys.readouterr().out)
+        assert not result.passed and result.written, outs[-1]
+        assert "❌" in outs[-1]
+        if not experiment:
+            assert "💡 hint" in outs[-1], outs[-1]
+    for line in solution_code:
+        assert line not in "".join(outs), f"{lesson} exercise {k}: a hint or message shows the solution: {line}"
+    if experiment:
+        assert "🔎 measured" in outs[0]
+    # the folded solution, put where the stub was (as nbgrader's solved version has it)
+    assert len(blocks) == len(stubs)
+    solved = [classroom.solved(s, b) for s, b in zip(stubs, blocks, strict=True)]
+    result = run_exercise(lesson, solved, check)
+    out = capsys.readouterr().out
+    assert result.passed and result.score(4) == 4, out
+    exercises.reset_attempts()
