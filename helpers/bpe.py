@@ -224,10 +224,11 @@ def check_one_language(en_bpe: object, ratio_guess: object, unk_guess: object, e
 
     result = run_checks("Exercise: a tokenizer that has seen one language", [
         Check(f"en_bpe is a BPE of {vocab_size} symbols trained on the English training sentences only", test_bpe,
-              hint="" if stub(en_bpe) else "a tokenizer learns its symbols only from the sentences it is given"),
+              hints=("a tokenizer learns its symbols only from the sentences it is given: give it English alone",
+                     "the English side of a pair is `p.en`, a list of words; train_bpe wants one string per sentence")),
         Check("you predicted the length ratio (French test sentences, English-only BPE ÷ joint BPE)", test_ratio),
         Check(f"you predicted whether any French piece is {UNK}", test_unk),
-    ])
+    ], todo="write your two predictions first, then train `en_bpe` on the English training sentences only")
     if result:  # the measurement, beside the learner's predictions
         ratio, en_len, unk = measured()
         print(f"measured: {en_len:.1f} pieces per French test sentence with the English-only BPE, "

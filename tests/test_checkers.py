@@ -1,4 +1,4 @@
-"""Every exercise of lessons 00–07, driven through its own check cell three times: with the lesson's untouched
+"""Every exercise of lessons 00–08, driven through its own check cell three times: with the lesson's untouched
 stub (told what to do, no hint), with a plausible wrong answer (the first failing case and a hint, never the
 solution's code) and with the lesson's folded solution (every check passes).
 
@@ -60,6 +60,15 @@ cfg = TransformerConfig(vocab_size=len(vocab), d_model=64, n_heads=4, n_layers=2
 gaps, sizes = {16: 0.2}, [16]
 data_hungry = {"GRU": {50: 0.5}, "Transformer": {50: 0.6}}
 """,
+    "08_real_llms": """
+from types import SimpleNamespace
+import torch
+from helpers import bpe, kv_cache
+from helpers.corpus import load_pairs
+train_pairs, test_pairs = load_pairs("train")[:1500], load_pairs("test")[:60]
+S = SimpleNamespace(bpe_vocab=150)
+ours = bpe.train_bpe([" ".join(p.en) for p in train_pairs] + [" ".join(p.fr) for p in train_pairs], S.bpe_vocab)
+""",
 }
 
 WRONG = {  # (lesson, exercise number): the exercise cells as a learner might get them wrong
@@ -99,6 +108,22 @@ WRONG = {  # (lesson, exercise number): the exercise cells as a learner might ge
     ("07_recipes", 2): ["def my_best_step(eval_steps, val_losses):\n"
                         "    return min(range(len(val_losses)), key=lambda i: val_losses[i])"],
     ("07_recipes", 3): ['prediction = "about the same"', "clear_grads = True"],
+    ("08_real_llms", 1): ["def my_merge(symbols, pair):\n"
+                          "    out, i = [], 0\n"
+                          "    while i < len(symbols):\n"
+                          "        if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == pair:\n"
+                          "            out.append(symbols[i] + symbols[i + 1])\n"
+                          "        else:\n"
+                          "            out.append(symbols[i])\n"
+                          "        i += 1\n"
+                          "    return out"],
+    ("08_real_llms", 2): ["def my_update(past, k, v):\n"
+                          "    if past is None:\n"
+                          "        return k, v\n"
+                          "    return torch.cat([past[0], k], dim=-1), torch.cat([past[1], v], dim=-1)"],
+    ("08_real_llms", 3): ["my_ratio_guess = 1.2\nmy_unk_guess = False",
+                          'en_bpe = bpe.train_bpe([" ".join(p.en) for p in train_pairs]\n'
+                          '                       + [" ".join(p.fr) for p in train_pairs], S.bpe_vocab)'],
     ("07_recipes", 4): ['results = {"pretrained_gap": gaps[sizes[0]], "data_hungry": data_hungry}\n'
                         'choices = {"few labels, sentence classification": "scratch", "continue a story": "bert",\n'
                         '           "tiny data, train from scratch": "gru", "a document longer than the window": '
@@ -107,7 +132,7 @@ WRONG = {  # (lesson, exercise number): the exercise cells as a learner might ge
 
 
 def cases() -> list[tuple[str, int, list[str], str, list[str]]]:
-    """(lesson, exercise number, stub cells, check cell, solution blocks) for every exercise of 00–07."""
+    """(lesson, exercise number, stub cells, check cell, solution blocks) for every exercise of 00–08."""
     out = []
     for path in classroom.lessons():
         if path.stem not in STATE:
@@ -140,9 +165,9 @@ def code_lines(blocks: list[str], shown: list[str]) -> list[str]:
     return [ln for ln in lines if len(ln) >= 12 and ln not in seen]
 
 
-def test_every_exercise_of_lessons_00_to_07_is_covered():
+def test_every_exercise_of_every_lesson_is_covered():
     assert {(c[0], c[1]) for c in CASES} == set(WRONG)
-    assert len({c[0] for c in CASES}) == 8
+    assert len({c[0] for c in CASES}) == len(classroom.lessons())
 
 
 @pytest.mark.parametrize("lesson, k, stubs, check, blocks", CASES, ids=[f"{c[0][:2]}-ex{c[1]}" for c in CASES])

@@ -21,7 +21,7 @@ LESSONS = classroom.lessons()
 
 
 # Lessons whose exercises do not carry nbgrader metadata yet, with the reason; a test keeps this list honest.
-PENDING = {"08_real_llms": "being rewritten; its exercises need nbgrader metadata and a code solution each"}
+PENDING: dict[str, str] = {}  # lesson stem -> why its exercises are not graded yet
 GRADED = [p for p in LESSONS if p.stem not in PENDING]
 
 

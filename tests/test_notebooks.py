@@ -116,7 +116,7 @@ def test_exercises_with_checks_and_solutions(nb):
 
 
 # Lessons whose stored checker outputs predate the hint ladder (re-executed by their owner later).
-OLD_CHECKER_OUTPUTS = {"08_real_llms"}
+OLD_CHECKER_OUTPUTS: set[str] = set()
 
 
 def test_untouched_exercises_show_what_to_do_and_no_hint(nb):
