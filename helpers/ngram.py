@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from torch import nn
 
-from .exercises import Check, NotWritten, Result, equal, require_written, run_checks, short
+from .exercises import Check, NotWritten, Result, check_experiment, equal, run_checks, short
+from .metrics import perplexity
 
 BOS = "<s>"  # pads the start of a sentence, so the first word also has a context
 EOS = "</s>"  # the end of a sentence: counted and predicted like a word
@@ -325,22 +326,35 @@ def check_gru_parameters(fn: Callable[[int, int, int], int]) -> Result:
     ], todo="write `gru_lm_parameters(V, E, H)` as a formula and `return` it")
 
 
-def check_orders_of_magnitude(answer: object, ours: int, theirs: float = 175e9) -> Result:
-    """Exercise: how many powers of ten separate ``ours`` from ``theirs`` (GPT-3's 175 billion), to the nearest one."""
-    want = round(math.log10(theirs / ours))
+DATA_CHOICES = ("the trigram still wins", "they tie", "the bigram wins")
 
-    def test() -> tuple[bool, str]:
-        require_written(answer, "replace the ... with a whole number and run the cell again")
-        if not isinstance(answer, int | float) or isinstance(answer, bool):
-            return False, f"got {short(answer)}; expected a number"
-        if abs(answer - theirs / ours) < 0.01 * theirs / ours:
-            return False, "that is the ratio itself; the question asks how many tens multiply up to it"
-        if answer != round(answer):
-            return False, f"got {answer}; round to the nearest whole number"
-        return answer == want, "" if answer == want else f"got {answer}; not quite (see the hint)"
 
-    return run_checks("Exercise 3: read the log axis", [
-        Check(f"powers of ten from ours ({ours:,} parameters) to GPT-3 ({theirs:,.0f})", test,
-              hints=("on a log axis every gridline is ten times the one below it",
-                     "count the gridlines between the two bars, or take log10 of the ratio and round it")),
-    ])
+def check_data_size_experiment(prediction: object, n_train: object, train: Sequence[Sequence[str]],
+                               held_out: Sequence[Sequence[str]], full: tuple[float, float],
+                               wanted: int = 1000) -> Result:
+    """Experiment: with only the first ``wanted`` training sentences, does the trigram still beat the bigram?
+
+    The measurement counts a bigram and a trigram model on ``train[:n_train]`` and returns the trigram's held-out
+    perplexity divided by the bigram's, on ``held_out`` (above 1: the bigram wins). ``full`` is the lesson's
+    (bigram, trigram) held-out perplexity with every training sentence, printed beside the measurement.
+    """
+    if len(full) != 2 or not all(isinstance(v, int | float) and v > 0 for v in full):
+        raise ValueError(f"full: got {full!r}; expected (bigram perplexity, trigram perplexity), both > 0")
+    if not 0 < wanted <= len(train):
+        raise ValueError(f"wanted: got {wanted!r}; expected a number of sentences from 1 to len(train) = {len(train)}")
+
+    def measure() -> float:
+        if isinstance(n_train, bool) or not isinstance(n_train, int) or not 0 < n_train <= len(train):
+            raise ValueError(f"n_train: got {short(n_train)}; expected a whole number from 1 to {len(train)}")
+        ppl = {n: perplexity(*sentence_nll(count_ngrams(train[:n_train], order=n), held_out)) for n in (2, 3)}
+        return ppl[3] / ppl[2]
+
+    def verdict(ratio: float) -> str:
+        return DATA_CHOICES[0] if ratio < 0.97 else DATA_CHOICES[2] if ratio > 1.03 else DATA_CHOICES[1]
+
+    return check_experiment(
+        f"Exercise 3: less data, less context (experiment). Bigram against trigram on {wanted:,} training sentences "
+        f"(with all {len(train):,}: held-out perplexity {full[0]:.2f} against {full[1]:.2f})",
+        prediction, DATA_CHOICES, n_train, wanted, f"set n_train to {wanted}", measure, (1.0, 1.15), verdict,
+        what="the trigram's held-out perplexity divided by the bigram's",
+        reference=lambda _: f"with all {len(train):,} sentences: {full[1] / full[0]:.2f}")

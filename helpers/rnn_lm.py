@@ -8,7 +8,7 @@ Every sentence is wrapped in ``<s> … </s>``; the model reads ``<s> w1 … wn``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -149,3 +149,40 @@ def states_over(model: RecurrentLM, vocab: Vocab, words: list[str]) -> Unrolled:
         run = unroll(model.cell, model.embed(ids), weights_of(model.rnn))
     return Unrolled(cell=run.cell, h=run.h[:, 1:], c=None if run.c is None else run.c[:, 1:],
                     gates={name: g[:, 1:] for name, g in run.gates.items()})
+
+
+HIDDEN_CHOICES = ("still better than the trigram counts", "between the trigram and the bigram counts",
+                  "worse than the bigram counts")
+
+
+def check_hidden_size_experiment(prediction: object, small_hidden: object, cfg: LMConfig, vocab: Vocab,
+                                 train_sents: list[list[str]], held_out: list[list[str]], ppl: dict[str, float],
+                                 wanted: int = 4) -> object:
+    """Experiment: train the lesson's RNN language model with a hidden state of ``wanted`` numbers.
+
+    The measurement trains ``cfg`` with ``hidden = small_hidden`` (same steps, data and seed) and returns its
+    perplexity on ``held_out``; ``ppl`` is the lesson's table, with "RNN", "bigram counts" and "trigram counts".
+    """
+    from .exercises import check_experiment, short
+    from .metrics import perplexity
+
+    missing = {"RNN", "bigram counts", "trigram counts"} - set(ppl)
+    if missing:
+        raise ValueError(f"ppl: got keys {sorted(ppl)}; expected 'RNN', 'bigram counts' and 'trigram counts'")
+    bigram, trigram = ppl["bigram counts"], ppl["trigram counts"]
+
+    def measure() -> float:
+        if isinstance(small_hidden, bool) or not isinstance(small_hidden, int) or not 1 <= small_hidden <= 512:
+            raise ValueError(f"small_hidden: got {short(small_hidden)}; expected a whole number from 1 to 512")
+        model, _ = train_lm("rnn", replace(cfg, hidden=small_hidden), vocab, train_sents, progress=False)
+        return perplexity(*sentence_nll(model, vocab, held_out))
+
+    def verdict(value: float) -> str:
+        return HIDDEN_CHOICES[0] if value < trigram else HIDDEN_CHOICES[1] if value < bigram else HIDDEN_CHOICES[2]
+
+    return check_experiment(
+        f"Exercise: an RNN language model with a hidden state of {wanted} numbers (experiment; "
+        f"H = {cfg.hidden}: perplexity {ppl['RNN']:.2f}; trigram counts {trigram:.2f}, bigram counts {bigram:.2f})",
+        prediction, HIDDEN_CHOICES, small_hidden, wanted, f"set small_hidden to {wanted}", measure, (12.0, 17.0),
+        verdict, what=f"the held-out perplexity at H = {wanted}",
+        reference=lambda _: f"H = {cfg.hidden} gave {ppl['RNN']:.2f}")

@@ -19,6 +19,7 @@ attention (weight 0 on padded source positions) and in the loss.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -585,3 +586,55 @@ def check_beam_search(fn) -> Result:
         Check("here, the translation it returns is at least as probable as greedy's", at_least_greedy,
               hints="compare hypotheses by the sum of their log-probabilities, not by the last word's"),
     ], todo="write `beam_search` and `return` the list of ids of the best hypothesis")
+
+
+SHUFFLE_CHOICES = ("almost never: without the order the context is useless",
+                   "in between: some sentences survive the shuffle",
+                   "about as often: the context is a bag of words")
+
+
+def shuffled(sentence: Sequence[str], rng: random.Random) -> list[str]:
+    """The sentence's words in a random order, its final punctuation kept last."""
+    body = list(sentence[:-1])
+    rng.shuffle(body)
+    return body + list(sentence[-1:])
+
+
+def check_shuffle_experiment(prediction: object, shuffle_source: object, pairs: Sequence[Pair],
+                             translate, lengths: tuple[int, int] = (3, 7)) -> Result:
+    """Experiment: translate the short test sentences with their English words shuffled.
+
+    ``translate(token lists)`` → greedy translations (the trained model's). The measurement is the exact match
+    on the ``pairs`` whose English has ``lengths[0]``–``lengths[1]`` tokens, with each sentence's words shuffled
+    (seeded) when ``shuffle_source`` is True; the verdict compares it with the unshuffled exact match.
+    """
+    from .exercises import check_experiment, short
+
+    if not callable(translate):
+        raise ValueError(f"translate: got {type(translate).__name__}; expected a function of token lists")
+    chosen = [p for p in pairs if lengths[0] <= len(p.en) <= lengths[1]]
+    if not chosen:
+        raise ValueError(f"pairs: none has {lengths[0]}–{lengths[1]} English tokens; expected some short sentences")
+    refs = [p.fr for p in chosen]
+    plain: list[float] = []
+
+    def exact(sources: list[list[str]]) -> float:
+        return metrics.exact_match(translate(sources), refs)
+
+    def measure() -> float:
+        if not isinstance(shuffle_source, bool):
+            raise ValueError(f"shuffle_source: got {short(shuffle_source)}; expected True or False")
+        plain.append(exact([list(p.en) for p in chosen]))
+        rng = random.Random(0)
+        return exact([shuffled(p.en, rng) if shuffle_source else list(p.en) for p in chosen])
+
+    def verdict(value: float) -> str:
+        kept = value / plain[-1] if plain and plain[-1] > 0 else 0.0
+        return SHUFFLE_CHOICES[0] if kept < 0.2 else SHUFFLE_CHOICES[2] if kept > 0.8 else SHUFFLE_CHOICES[1]
+
+    return check_experiment(
+        f"Exercise: shuffle the English words (experiment), on the {len(chosen)} test sentences of "
+        f"{lengths[0]}–{lengths[1]} tokens",
+        prediction, SHUFFLE_CHOICES, shuffle_source, True, "set shuffle_source to True", measure, (0.25, 0.62),
+        verdict, what="the exact match with shuffled English",
+        reference=lambda _: f"the same sentences unshuffled: {plain[-1]:.3g}")

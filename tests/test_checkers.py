@@ -24,10 +24,42 @@ sys.path.insert(0, str(ROOT / "tools"))
 import classroom  # noqa: E402
 
 STATE = {
-    "00_welcome": "import math\nfrom helpers import ngram\ngru_params = 34_045",
-    "01_rnn": "import torch\nfrom helpers import bptt, rnn_cells",
+    "00_welcome": """
+from helpers import ngram
+from helpers.corpus import load_pairs
+train = [p.en for p in load_pairs("train")]
+words = {w for s in train for w in s}
+known = [p.en for p in load_pairs("valid")[:300] if set(p.en) <= words]
+ppl_valid = {2: 11.66, 3: 9.59}
+""",
+    "01_rnn": """
+import torch
+from helpers import bptt, rnn_cells, rnn_lm
+from helpers.data import Vocab
+train_sents, known = rnn_lm.sentences("train"), rnn_lm.sentences("valid")[:300]
+vocab = Vocab.build(train_sents)
+known = [s for s in known if all(w in vocab.stoi for w in s)]
+lm_cfg = rnn_lm.LMConfig()
+ppl = {"RNN": 7.28, "bigram counts": 11.66, "trigram counts": 9.59}
+""",
     "02_lstm_gru": "import torch\nfrom helpers import rnn_cells",
-    "03_seq2seq": "import torch\nimport torch.nn.functional as F\nfrom helpers import seq2seq as s2s",
+    "03_seq2seq": """
+import zlib
+import torch
+import torch.nn.functional as F
+from helpers import seq2seq as _s2s
+from helpers.corpus import load_pairs
+test = load_pairs("test")[:400]
+model = src_vocab = tgt_vocab = None
+_truth = {tuple(p.en): p.fr for p in test}
+_by_words = {tuple(sorted(p.en)): p.fr for p in test}
+def _translate(model, sents, src_vocab, tgt_vocab):  # stands in for the trained model: right on the sentences
+    # it saw in order, and on about a third of the shuffled ones (which: a fixed hash of the words)
+    return [_truth.get(tuple(s)) or (_by_words.get(tuple(sorted(s))) if zlib.crc32(" ".join(s).encode()) % 3 == 0
+                                     else ["?"]) for s in sents]
+s2s = type("s2s", (), {**{k: getattr(_s2s, k) for k in dir(_s2s) if not k.startswith("__")},
+                       "translate": staticmethod(_translate)})
+""",
     "04_attention": """
 import torch
 from helpers import seq2seq as s2s, seq2seq_attention
@@ -76,10 +108,11 @@ ours = bpe.train_bpe([" ".join(p.en) for p in train_pairs] + [" ".join(p.fr) for
 WRONG = {  # (lesson, exercise number): the exercise cells as a learner might get them wrong
     ("00_welcome", 1): ["def next_word_probs_from_counts(counts, word):\n    return dict(counts.get(word, {}))"],
     ("00_welcome", 2): ["def gru_lm_parameters(V, E, H):\n    return V * E + 4 * (E * H + H * H + 2 * H) + H * V + V"],
-    ("00_welcome", 3): ["orders_of_magnitude = 6"],
+    ("00_welcome", 3): ['prediction = "the trigram still wins"', "n_train = 3000"],
     ("01_rnn", 1): ["def rnn_step_batch(x, h, W_xh, W_hh, b):\n    return torch.tanh(x @ W_xh.T + b)"],
     ("01_rnn", 2): ["def rnn_param_count(E, H):\n    return H * E + H * H + H"],
     ("01_rnn", 3): ["def gradient_ratio(rho, steps):\n    return rho * steps"],
+    ("01_rnn", 4): ['prediction = "between the trigram and the bigram counts"', "small_hidden = 16"],
     ("02_lstm_gru", 1): ["def lstm_param_count(E, H):\n    return 3 * (H * E + H * H + 2 * H)"],
     ("02_lstm_gru", 2): ["def gru_no_reset_step(x, h, w):\n    return rnn_cells.gru_step(x, h, w)[0]"],
     ("02_lstm_gru", 3): ['prediction = "about the same"', "forget_bias = 1.0"],
@@ -87,6 +120,7 @@ WRONG = {  # (lesson, exercise number): the exercise cells as a learner might ge
                         "    return F.cross_entropy(logits.transpose(1, 2), targets)"],
     ("03_seq2seq", 2): ["def greedy(model, src, src_mask, bos_id, eos_id, max_len):\n"
                         "    return model.greedy(src, src_mask, bos_id, -1, max_len)[0][0].tolist()"],
+    ("03_seq2seq", 4): ['prediction = "about as often: the context is a bag of words"', "shuffle_source = False"],
     ("03_seq2seq", 3): ["def beam_search(model, src, src_mask, bos_id, eos_id, max_len, beam):\n"
                         "    return model.greedy(src, src_mask, bos_id, eos_id, max_len)[0][0].tolist()"],
     ("04_attention", 1): ["def dot_score(s, h):\n    return h @ s.transpose(1, 2)"],

@@ -179,14 +179,18 @@ def test_check_gru_parameters():
     assert not ngram.check_gru_parameters(stub).passed
 
 
-def test_check_orders_of_magnitude():
-    ours = 32_784
-    assert ngram.check_orders_of_magnitude(7, ours=ours).passed
-    assert ngram.check_orders_of_magnitude(7.0, ours=ours).passed
-    for wrong in (6, 8, 175e9 / ours, 6.73, "7", True):
-        assert not ngram.check_orders_of_magnitude(wrong, ours=ours).passed
-    result = ngram.check_orders_of_magnitude(..., ours=ours)  # the untouched stub
-    assert not result.passed and "not written yet" in str(result) and "hint" not in str(result)
+def test_data_size_experiment_measures_both_orders_on_the_first_n_sentences():
+    train = TOY * 20
+    full = (3.0, 2.5)
+    for bad in ((1.0,), (0.0, 2.0)):
+        with pytest.raises(ValueError, match="full"):
+            ngram.check_data_size_experiment("they tie", 4, train, TOY, full=bad)
+    with pytest.raises(ValueError, match="wanted"):
+        ngram.check_data_size_experiment("they tie", 4, train, TOY, full=full, wanted=10_000)
+    stub = ngram.check_data_size_experiment(..., ..., train, TOY, full=full, wanted=4)
+    assert not stub.passed and not stub.written and "hint" not in str(stub)
+    wrong = ngram.check_data_size_experiment("they tie", 2.5, train, TOY, full=full, wanted=4)
+    assert not wrong.passed and "n_train" in str(wrong)
 
 
 def test_end_of_sentence_is_counted_and_scored_like_a_word():

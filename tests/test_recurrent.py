@@ -360,3 +360,16 @@ def test_unrolled_diagram_draws_one_cell_per_word():
     assert sum("tanh" in t for t in texts) == 3 and any("cat" in t for t in texts)
     with pytest.raises(ValueError, match="words"):
         unrolled_diagram([])
+
+
+def test_hidden_size_experiment_needs_the_lessons_perplexity_table():
+    from helpers import rnn_lm
+    from helpers.data import Vocab
+
+    sents = [["the", "cat", "sat", "."]] * 4
+    vocab = Vocab.build(sents)
+    with pytest.raises(ValueError, match="ppl"):
+        rnn_lm.check_hidden_size_experiment("x", 4, rnn_lm.LMConfig(), vocab, sents, sents, {"RNN": 7.0})
+    stub = rnn_lm.check_hidden_size_experiment(..., ..., rnn_lm.LMConfig(), vocab, sents, sents,
+                                               {"RNN": 7.0, "bigram counts": 11.0, "trigram counts": 9.0})
+    assert not stub.passed and not stub.written and "hint" not in str(stub)
