@@ -349,7 +349,7 @@ def adamw_step(params: Sequence[torch.Tensor], grads: Sequence[torch.Tensor], st
         raise ValueError(f"lr: got shape {tuple(lr.shape)}; expected (M,) with M the first size of every weight")
     state["t"] = t = state.get("t", 0) + 1
     b1, b2 = betas
-    for i, (p, g) in enumerate(zip(params, grads)):
+    for i, (p, g) in enumerate(zip(params, grads, strict=True)):
         m, v = state.setdefault(i, (torch.zeros_like(p), torch.zeros_like(p)))
         r = lr.view(-1, *[1] * (p.dim() - 1))  # (M, 1, ...)
         with torch.no_grad():
@@ -412,7 +412,8 @@ def finetune_grid(make_encoder, train: Sequence[tuple[list[str], int]], vocab: V
         rows = [index[id(e)] for e in balanced_subset(train, n, seed=seed)]
         g = torch.Generator().manual_seed(seed)
         need = -(-steps * batch_size // n)
-        orders.append(torch.cat([torch.tensor(rows)[torch.randperm(n, generator=g)] for _ in range(need)])[:steps * batch_size])
+        orders.append(torch.cat([torch.tensor(rows)[torch.randperm(n, generator=g)]
+                                 for _ in range(need)])[:steps * batch_size])
     orders = torch.stack(orders)  # (M, ≥ steps * batch_size)
     if freeze:  # a frozen encoder gives every model the same sentence vectors: compute them once
         if any(not torch.equal(v[0], v[i]) for v in enc_all.values() for i in range(1, len(grid))):
@@ -448,7 +449,7 @@ def finetune_grid(make_encoder, train: Sequence[tuple[list[str], int]], vocab: V
                     {k: v[i:i + 8] for k, v in enc_all.items()}, {k: v[i:i + 8] for k, v in head_p.items()},
                     ids, mask).argmax(-1).eq(y).float().mean(-1) for i in range(0, len(grid), 8)])
             out[name] = {}
-            for (lr, n, _), acc in zip(grid, correct.tolist()):
+            for (lr, n, _), acc in zip(grid, correct.tolist(), strict=True):
                 out[name].setdefault((lr, n), []).append(acc)
     return out
 
