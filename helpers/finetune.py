@@ -32,7 +32,7 @@ from .data import DEFAULT_SPECIALS, Vocab, pad_batch
 from .lexicon import NOUN_BY_EN
 from .transformer import TransformerLM
 
-MASK = "<mask>"
+MASK = "[MASK]"  # spelled as in lesson 06
 SPECIALS = DEFAULT_SPECIALS + (MASK,)
 CLASSES = ("no place", "place")  # label 0, label 1
 
@@ -68,7 +68,7 @@ def balanced_subset(examples: Sequence[tuple[list[str], int]], n: int, seed: int
 
 
 def build_vocab(sentences: Sequence[Sequence[str]]) -> Vocab:
-    """The English vocabulary with the specials and ``<mask>``."""
+    """The English vocabulary with the specials and ``[MASK]``."""
     return Vocab.build(sentences, specials=SPECIALS)
 
 
@@ -86,7 +86,7 @@ class Batch:
 
 def mask_tokens(ids: torch.Tensor, mask: torch.Tensor, vocab: Vocab, p: float = 0.15,
                 generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """BERT's corruption: pick ``p`` of the real tokens; of those 80% → <mask>, 10% → a random word, 10% kept.
+    """BERT's corruption: pick ``p`` of the real tokens; of those 80% → [MASK], 10% → a random word, 10% kept.
 
     Returns (inputs (B, T), targets (B, T)) with targets = -100 where the loss ignores the position.
     """
@@ -148,17 +148,40 @@ class Encoder(nn.Module):
 
 
 class GRUEncoder(nn.Module):
-    """The recurrent alternative: embeddings → GRU → mean of the hidden states over real tokens, (B, C)."""
+    """The recurrent alternative: embeddings → GRU → mean of the hidden states over real tokens, (B, H).
 
-    def __init__(self, vocab_size: int, d_model: int = 64, pad_id: int = 0):
+    The GRU is ``nn.GRU``'s weights run step by step with ``rnn_cells.gru_step`` (equal to ``nn.GRU``; tested),
+    so that ``torch.func.vmap`` can train several GRUs at once (``finetune_grid``).
+    """
+
+    def __init__(self, vocab_size: int, d_model: int = 64, pad_id: int = 0, hidden: int | None = None):
         super().__init__()
+        hidden = d_model if hidden is None else hidden
+        if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 1:
+            raise ValueError(f"hidden: got {hidden!r}; expected an int >= 1 (the GRU's state size)")
+        self.hidden = hidden
         self.emb = nn.Embedding(vocab_size, d_model, padding_idx=pad_id)
-        self.gru = nn.GRU(d_model, d_model, batch_first=True)
+        self.gru = nn.GRU(d_model, hidden, batch_first=True)
 
     def forward(self, tokens: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        h, _ = self.gru(self.emb(tokens))  # (B, T, C)
+        from .rnn_cells import gru_step
+
+        x = self.emb(tokens)  # (B, T, C)
+        w = {"W_ih": self.gru.weight_ih_l0, "W_hh": self.gru.weight_hh_l0, "b_ih": self.gru.bias_ih_l0,
+             "b_hh": self.gru.bias_hh_l0}
+        h = x.new_zeros(x.shape[0], self.hidden)  # (B, H)
+        states = []
+        for t in range(x.shape[1]):
+            h, _ = gru_step(x[:, t], h, w)
+            states.append(h)
+        hs = torch.stack(states, 1)  # (B, T, H); padding comes last, so real states never see it
         m = mask[..., None].float()  # (B, T, 1)
-        return (h * m).sum(1) / m.sum(1)  # (B, C)
+        return (hs * m).sum(1) / m.sum(1)  # (B, H)
+
+
+def used_params(encoder: nn.Module) -> int:
+    """Parameters a sentence vector depends on (an ``Encoder`` leaves its language-model head unused)."""
+    return sum(p.numel() for n, p in encoder.named_parameters() if not n.startswith("lm.head."))
 
 
 def pretrain(model: nn.Module, pretraining_data: Iterator[Batch], lr: float = 3e-3) -> list[float]:
@@ -313,6 +336,121 @@ def labels_vs_accuracy(make_encoder, train: Sequence[tuple[list[str], int]], val
             model, head = make_encoder(seed), nn.Linear(d_model, len(CLASSES))
             finetune(model, head, balanced_subset(train, n, seed=seed), valid, vocab, seed=seed, **finetune_kw)
             out[n].append(evaluate(model, head, test, vocab)[1])
+    return out
+
+
+def adamw_step(params: Sequence[torch.Tensor], grads: Sequence[torch.Tensor], state: dict, lr: torch.Tensor,
+               betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.01) -> None:
+    """One AdamW step on stacked weights (M, ...) with one learning rate per model, ``lr`` (M,).
+
+    Elementwise, so it equals ``torch.optim.AdamW`` run on each model alone (tested). ``state`` starts as {}.
+    """
+    if lr.dim() != 1 or any(p.shape[0] != lr.shape[0] for p in params):
+        raise ValueError(f"lr: got shape {tuple(lr.shape)}; expected (M,) with M the first size of every weight")
+    state["t"] = t = state.get("t", 0) + 1
+    b1, b2 = betas
+    for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+        m, v = state.setdefault(i, (torch.zeros_like(p), torch.zeros_like(p)))
+        r = lr.view(-1, *[1] * (p.dim() - 1))  # (M, 1, ...)
+        with torch.no_grad():
+            p.mul_(1 - r * weight_decay)
+            m.mul_(b1).add_(g, alpha=1 - b1)
+            v.mul_(b2).addcmul_(g, g, value=1 - b2)
+            denom = (v.sqrt() / (1 - b2 ** t) ** 0.5).add_(eps)
+            p.sub_(r / (1 - b1 ** t) * m / denom)
+
+
+def _padded(examples: Sequence[tuple[list[str], int]], vocab: Vocab) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    ids, mask, _ = pad_batch([vocab.encode(s) for s, _ in examples], vocab.pad_id)
+    return ids, mask, torch.tensor([y for _, y in examples])
+
+
+def finetune_grid(make_encoder, train: Sequence[tuple[list[str], int]], vocab: Vocab, sizes: Sequence[int],
+                  seeds: Sequence[int], lrs: Sequence[float], steps: int, evals: dict, width: int = 64,
+                  batch_size: int = 16, freeze: bool = False) -> dict[str, dict]:
+    """Fine-tune one model per (learning rate, label count, seed), all at once with ``torch.func.vmap``.
+
+    Model (lr, n, seed) is ``make_encoder(seed)`` + a fresh ``nn.Linear(width, 2)`` (both made after
+    ``torch.manual_seed(seed)``), trained for ``steps`` AdamW steps of ``batch_size`` sentences cycled from its
+    own ``balanced_subset(train, n, seed)``; ``freeze`` trains the head only. No early stopping: the model of
+    the last step is scored. ``evals`` names labelled sets to score on, e.g. {"dev": dev, "test": test}.
+
+    Returns {name: {(lr, n): [accuracy per seed]}} for every set in ``evals``.
+    """
+    from torch.func import functional_call, stack_module_state, vmap
+
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps: got {steps!r}; expected an int >= 1")
+    if not sizes or not seeds or not lrs:
+        raise ValueError("sizes: sizes, seeds and lrs must each be non-empty lists")
+    grid = [(lr, n, seed) for lr in lrs for n in sizes for seed in seeds]
+    encoders, heads = [], []
+    for _, _, seed in grid:
+        torch.manual_seed(seed)
+        encoders.append(make_encoder(seed).eval())
+        heads.append(nn.Linear(width, len(CLASSES)))
+    enc_p, enc_b = stack_module_state(encoders)
+    enc_p = {k: v for k, v in enc_p.items() if not k.startswith("lm.head.")}
+    head_p, _ = stack_module_state(heads)
+    base, base_head = copy.deepcopy(encoders[0]).to("meta"), copy.deepcopy(heads[0]).to("meta")
+    trained = list(head_p.values()) + ([] if freeze else list(enc_p.values()))
+    if freeze:
+        for v in enc_p.values():
+            v.requires_grad_(False)
+    lr_t = torch.tensor([lr for lr, _, _ in grid], dtype=torch.float32)
+
+    enc_all = {**enc_p, **enc_b}  # the weights vmap maps over (buffers too, untrained)
+
+    def classify(ep, hp, tokens, mask):
+        return functional_call(base_head, hp, (functional_call(base, ep, (tokens, mask)),))
+
+    # every model's own labelled sentences, cycled in seeded shuffles
+    all_ids, all_mask, all_y = _padded(train, vocab)
+    index = {id(e): i for i, e in enumerate(train)}
+    orders = []
+    for _, n, seed in grid:
+        rows = [index[id(e)] for e in balanced_subset(train, n, seed=seed)]
+        g = torch.Generator().manual_seed(seed)
+        need = -(-steps * batch_size // n)
+        orders.append(torch.cat([torch.tensor(rows)[torch.randperm(n, generator=g)]
+                                 for _ in range(need)])[:steps * batch_size])
+    orders = torch.stack(orders)  # (M, ≥ steps * batch_size)
+    if freeze:  # a frozen encoder gives every model the same sentence vectors: compute them once
+        if any(not torch.equal(v[0], v[i]) for v in enc_all.values() for i in range(1, len(grid))):
+            raise ValueError("freeze: make_encoder returned different weights for different seeds; a frozen "
+                             "grid expects one encoder shared by every model")
+        with torch.no_grad():
+            feats = torch.cat([encoders[0](all_ids[i:i + 1024], all_mask[i:i + 1024])
+                               for i in range(0, len(all_ids), 1024)])  # (N, C)
+
+    def head_only(hp, x):
+        return functional_call(base_head, hp, (x,))
+
+    state: dict = {}
+    for step in range(steps):
+        rows = orders[:, step * batch_size:(step + 1) * batch_size]  # (M, B)
+        if freeze:
+            logits = vmap(head_only)(head_p, feats[rows])  # (M, B, K)
+        else:
+            T = int(all_mask[rows].sum(-1).max())
+            tokens, mask = all_ids[rows][..., :T], all_mask[rows][..., :T]
+            logits = vmap(classify)(enc_all, head_p, tokens, mask)  # (M, B, K)
+        loss = F.cross_entropy(logits.flatten(0, 1), all_y[rows].flatten(), reduction="sum") / batch_size
+        adamw_step(trained, torch.autograd.grad(loss, trained), state, lr_t)
+    out: dict[str, dict] = {}
+    with torch.no_grad():
+        for name, examples in evals.items():
+            ids, mask, y = _padded(examples, vocab)
+            if freeze:
+                x = encoders[0](ids, mask)
+                correct = vmap(head_only, in_dims=(0, None))(head_p, x).argmax(-1).eq(y).float().mean(-1)
+            else:
+                correct = torch.cat([vmap(classify, in_dims=(0, 0, None, None))(
+                    {k: v[i:i + 8] for k, v in enc_all.items()}, {k: v[i:i + 8] for k, v in head_p.items()},
+                    ids, mask).argmax(-1).eq(y).float().mean(-1) for i in range(0, len(grid), 8)])
+            out[name] = {}
+            for (lr, n, _), acc in zip(grid, correct.tolist(), strict=True):
+                out[name].setdefault((lr, n), []).append(acc)
     return out
 
 

@@ -144,3 +144,49 @@ def test_capstone_checker_follows_the_run(capsys):
     result = finetune.check_capstone(stub, results)
     assert not result.passed and "not written yet" in capsys.readouterr().out
     assert not finetune.check_capstone("gpt", results).passed
+
+
+def test_gru_encoder_equals_torch_gru(vocab):
+    torch.manual_seed(0)
+    enc = finetune.GRUEncoder(len(vocab), d_model=6, pad_id=vocab.pad_id, hidden=5)
+    ids = torch.randint(len(vocab), (3, 7))
+    mask = torch.ones(3, 7, dtype=torch.bool)
+    mask[1, 4:] = False
+    ref, _ = enc.gru(enc.emb(ids))  # (B, T, H) from PyTorch's own GRU
+    m = mask[..., None].float()
+    torch.testing.assert_close(enc(ids, mask), (ref * m).sum(1) / m.sum(1))
+    with pytest.raises(ValueError, match="hidden"):
+        finetune.GRUEncoder(len(vocab), hidden=0)
+
+
+def test_adamw_step_equals_torch_adamw_per_model():
+    torch.manual_seed(0)
+    w = torch.randn(3, 4, 2)  # three models' weights, stacked
+    lrs = torch.tensor([1e-3, 1e-2, 3e-2])
+    stacked = w.clone().requires_grad_(True)
+    singles = [w[i].clone().requires_grad_(True) for i in range(3)]
+    opts = [torch.optim.AdamW([p], lr=float(lr), weight_decay=0.01) for p, lr in zip(singles, lrs, strict=True)]
+    state: dict = {}
+    for _ in range(5):
+        g = torch.randn(3, 4, 2)
+        finetune.adamw_step([stacked], [g], state, lrs)
+        for i, (p, opt) in enumerate(zip(singles, opts, strict=True)):
+            p.grad = g[i].clone()
+            opt.step()
+    torch.testing.assert_close(stacked.detach(), torch.stack([p.detach() for p in singles]))
+    with pytest.raises(ValueError, match="lr"):
+        finetune.adamw_step([stacked], [g], state, torch.tensor([1e-3]))
+
+
+def test_finetune_grid_shapes_and_errors(vocab):
+    ex = finetune.labelled_examples(SENTS * 4)
+    cfg = TransformerConfig(vocab_size=len(vocab), d_model=8, n_heads=2, n_layers=1, d_ff=16, max_len=16)
+    out = finetune.finetune_grid(lambda s: finetune.Encoder(TransformerLM(cfg)), ex, vocab, sizes=[2, 4],
+                                 seeds=[0, 1], lrs=[1e-3, 1e-2], steps=3, evals={"test": ex}, width=8, batch_size=4)
+    assert set(out["test"]) == {(lr, n) for lr in (1e-3, 1e-2) for n in (2, 4)}
+    assert all(len(v) == 2 and all(0 <= a <= 1 for a in v) for v in out["test"].values())
+    with pytest.raises(ValueError, match="steps"):
+        finetune.finetune_grid(lambda s: finetune.Encoder(TransformerLM(cfg)), ex, vocab, [2], [0], [1e-3], 0, {})
+    with pytest.raises(ValueError, match="freeze"):  # frozen grids need one shared encoder
+        finetune.finetune_grid(lambda s: finetune.Encoder(TransformerLM(cfg)), ex, vocab, [2], [0, 1], [1e-3], 2,
+                               {"test": ex}, width=8, freeze=True)
