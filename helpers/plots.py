@@ -306,6 +306,66 @@ def bar_top_k(
     return _done(fig, own=ax is None)
 
 
+def encoder_decoder_diagram(n_layers: int = 2) -> Figure:
+    """The encoder–decoder Transformer (pre-LayerNorm, as this course builds it) as a block diagram."""
+    if isinstance(n_layers, bool) or not isinstance(n_layers, int) or n_layers < 1:
+        raise ValueError(f"n_layers: got {n_layers!r}; expected an int >= 1")
+    from matplotlib.patches import FancyBboxPatch
+
+    colours = {"attn": "#56B4E9", "cross": "#E69F00", "mlp": "#009E73", "io": "#FFFFFF", "emb": "#CC79A7"}
+    with plt.rc_context(COURSE_RC):
+        fig, ax = plt.subplots(figsize=(10, 7.2), layout="constrained")
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 9.7)
+        ax.axis("off")
+
+        def box(x, y, text, kind, w=3.6, h=0.62):
+            ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.04",
+                                        facecolor=colours[kind], edgecolor="black", linewidth=1.2,
+                                        alpha=0.9 if kind != "io" else 1.0))
+            ax.text(x, y, text, ha="center", va="center", fontsize=10.5)
+
+        def arrow(x0, y0, x1, y1, **kw):
+            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                        arrowprops=dict(arrowstyle="-|>", color="black", lw=1.4, **kw))
+
+        enc_x, dec_x = 2.4, 7.4
+        enc = [(0.5, "English tokens", "io"), (1.5, "embedding + sinusoidal positions", "emb"),
+               (3.0, "LayerNorm → self-attention\n(padding mask) → + residual", "attn"),
+               (4.3, "LayerNorm → MLP → + residual", "mlp"), (5.6, "final LayerNorm", "io")]
+        dec = [(0.5, "French so far: <s> w₁ … w_t", "io"), (1.5, "embedding + sinusoidal positions", "emb"),
+               (3.0, "LayerNorm → causal self-attention\n→ + residual", "attn"),
+               (4.5, "LayerNorm → cross-attention\n(queries: French; keys, values:\nencoder) → + residual",
+                "cross"),
+               (6.0, "LayerNorm → MLP → + residual", "mlp"), (7.3, "final LayerNorm → linear", "io"),
+               (8.5, "softmax: the next French word", "io")]
+        for items, x in ((enc, enc_x), (dec, dec_x)):
+            for k, (y, text, kind) in enumerate(items):
+                box(x, y, text, kind, h=0.62 if "\n" not in text else (0.95 if text.count("\n") == 1 else 1.2))
+                if k:
+                    prev_y, prev_text = items[k - 1][0], items[k - 1][1]
+                    top = prev_y + (0.31 if "\n" not in prev_text else (0.475 if prev_text.count("\n") == 1 else 0.6))
+                    bottom = y - (0.31 if "\n" not in text else (0.475 if text.count("\n") == 1 else 0.6))
+                    arrow(x, top, x, bottom)
+        for x, y0, y1 in ((enc_x, 2.3, 4.85), (dec_x, 2.3, 6.55)):  # the repeated layers
+            ax.add_patch(FancyBboxPatch((x - 2.05, y0), 4.1, y1 - y0, boxstyle="round,pad=0.05", facecolor="none",
+                                        edgecolor="gray", linestyle="--", linewidth=1.5))
+            side = -1 if x == enc_x else 1
+            ax.text(x + side * 2.15, (y0 + y1) / 2, f"× {n_layers}", ha="right" if side < 0 else "left",
+                    va="center", fontsize=13,
+                    fontweight="bold", color="dimgray")
+        ax.text(enc_x, 6.3, "ENCODER: reads all the English at once", ha="center", fontsize=11,
+                fontweight="bold")
+        ax.text(dec_x, 9.3, "DECODER: writes French one word at a time", ha="center", fontsize=11, fontweight="bold")
+        ax.annotate("", xy=(dec_x - 1.85, 4.5), xytext=(enc_x, 5.91),
+                    arrowprops=dict(arrowstyle="-|>", color=colours["cross"], lw=2.5,
+                                    connectionstyle="arc3,rad=-0.25"))
+        ax.text(3.9, 7.0, "encoder output: keys and values of\nevery decoder layer's cross-attention",
+                ha="center", fontsize=10, color="#9a6a00")
+        ax.set_title("The encoder–decoder Transformer: three kinds of attention, no recurrence")
+    return _done(fig, own=True)
+
+
 def save_png(fig: Figure, path: str | Path, dpi: int = 100) -> Path:
     """Save ``fig`` as a PNG at ``path`` (folders created, tight bounding box); return the path."""
     if not isinstance(fig, Figure):

@@ -239,11 +239,14 @@ def masked_cross_entropy(logits: torch.Tensor, targets: torch.Tensor, mask: torc
 def train_model(model: Seq2Seq, pairs: Sequence[Pair], src_vocab: Vocab, tgt_vocab: Vocab, steps: int,
                 batch_size: int = 64, lr: float = 3e-3, teacher_forcing: float = 1.0, clip: float = 1.0,
                 seed: int = 0, progress: bool = False, decay: bool = True, eval_fn=None,
-                eval_every: int | None = None) -> dict[str, list]:
+                eval_every: int | None = None, warmup: int = 0) -> dict[str, list]:
     """Adam for ``steps`` steps on length-bucketed batches; returns ``training.train``'s history.
 
-    With ``decay`` the learning rate falls linearly from ``lr`` to ``lr / 20`` over the run.
+    With ``decay`` the learning rate falls linearly from ``lr`` to ``lr / 20`` over the run; with ``warmup``
+    it first rises linearly from ``lr / warmup`` to ``lr`` over the first ``warmup`` steps.
     """
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or not 0 <= warmup < steps:
+        raise ValueError(f"warmup: got {warmup!r}; expected an int in [0, steps)")
     gen = torch.Generator().manual_seed(seed)
     device = next(model.parameters()).device
     lengths = [len(p.en) for p in pairs]
@@ -258,8 +261,9 @@ def train_model(model: Seq2Seq, pairs: Sequence[Pair], src_vocab: Vocab, tgt_voc
     done = [0]
 
     def loss_fn(m, b):
-        if decay:  # this step's learning rate
-            opt.param_groups[0]["lr"] = lr * (1 - 0.95 * done[0] / steps)
+        scale = min(1.0, (done[0] + 1) / warmup) if warmup else 1.0
+        if decay or warmup:  # this step's learning rate
+            opt.param_groups[0]["lr"] = lr * scale * ((1 - 0.95 * done[0] / steps) if decay else 1.0)
         done[0] += 1
         logits, _ = m(b.src, b.src_mask, b.tgt_in, teacher_forcing)
         return masked_cross_entropy(logits, b.tgt_out, b.tgt_mask)
@@ -322,10 +326,13 @@ def attention_on_reference(model: Seq2Seq, pairs: Sequence[Pair], src_vocab: Voc
 
 
 def evaluate(model: Seq2Seq, pairs: Sequence[Pair], src_vocab: Vocab, tgt_vocab: Vocab,
-             edges: Sequence[int]) -> dict:
-    """Exact match and token accuracy, overall and by English-length bucket (``metrics.accuracy_by_bucket``)."""
+             edges: Sequence[int], max_len: int | None = None) -> dict:
+    """Exact match and token accuracy, overall and by English-length bucket (``metrics.accuracy_by_bucket``).
+
+    ``max_len`` caps the French words written per sentence (default: ``translate``'s, twice the English + 10).
+    """
     refs = [p.fr for p in pairs]
-    preds = translate(model, [p.en for p in pairs], src_vocab, tgt_vocab)
+    preds = translate(model, [p.en for p in pairs], src_vocab, tgt_vocab, max_len=max_len)
     exact = [pr == r for pr, r in zip(preds, refs, strict=True)]
     tok = [metrics.token_accuracy([pr], [r]) for pr, r in zip(preds, refs, strict=True)]
     lengths = [len(p.en) for p in pairs]

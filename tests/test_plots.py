@@ -161,3 +161,14 @@ def test_use_course_style_is_explicit():
         plots.use_course_style()
         assert plt.rcParams["image.cmap"] == "viridis"
     assert plt.rcParams["font.size"] == before
+
+
+def test_encoder_decoder_diagram(tmp_path):
+    fig = plots.encoder_decoder_diagram(n_layers=3)
+    assert isinstance(fig, Figure) and not plt.fignum_exists(fig.number)
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "× 3" in texts and "cross-attention" in texts and "causal self-attention" in texts
+    assert plots.save_png(fig, tmp_path / "diagram.png").stat().st_size > 10_000
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="n_layers"):
+            plots.encoder_decoder_diagram(n_layers=bad)

@@ -185,6 +185,21 @@ def test_training_reduces_loss_and_evaluate(vocabs):
     assert len(s2s.attention_on_reference(model, data[:3], sv, tv)[1]) == len(data[1].fr)
 
 
+def test_warmup_schedule_and_evaluate_max_len(vocabs):
+    sv, tv = vocabs
+    data = load_pairs("train")[:64]
+    model = _model(vocabs, "dot")
+    seen = []
+    hist = s2s.train_model(model, data, sv, tv, steps=6, batch_size=16, lr=1e-2, warmup=4,
+                           eval_fn=lambda m: seen.append(1) or {}, eval_every=1)
+    assert len(hist["train_loss"]) == 6
+    for bad in (-1, 6, 1.5, True):
+        with pytest.raises(ValueError, match="warmup"):
+            s2s.train_model(model, data, sv, tv, steps=6, batch_size=16, warmup=bad)
+    r = s2s.evaluate(model, data[:5], sv, tv, [3], max_len=2)
+    assert all(len(p) <= 2 for p in r["preds"])
+
+
 def test_seq2seq_errors(vocabs, pairs):
     sv, tv = vocabs
     with pytest.raises(ValueError, match="attention"):
