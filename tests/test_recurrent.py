@@ -406,3 +406,14 @@ def test_memory_lstm_state_grad_norms_refuses_other_cells():
     assert norms["c"].shape == (8,)
     with pytest.raises(ValueError, match="model"):
         memory_lstm_state_grad_norms(new_model("gru", cfg), rows, cfg.length)
+
+
+def test_cell_diagram_draws_each_cells_gates_and_refuses_others():
+    from helpers.rnn_figures import cell_diagram
+
+    for cell, gates in (("lstm", ("forget gate", "input gate", "output gate")), ("gru", ("update gate", "reset gate"))):
+        texts = " ".join(t.get_text() for t in cell_diagram(cell).axes[0].texts)
+        assert all(g in texts for g in gates) and "candidate" in texts
+    assert "forget" not in " ".join(t.get_text() for t in cell_diagram("gru").axes[0].texts)
+    with pytest.raises(ValueError, match="cell"):
+        cell_diagram("rnn")
