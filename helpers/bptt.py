@@ -18,7 +18,7 @@ from collections.abc import Callable
 import torch
 
 from .exercises import Check, NotWritten, check_experiment, run_checks
-from .rnn_cells import unroll, weights_of
+from .rnn_cells import lstm_step, unroll, weights_of
 
 
 def spectral_radius(W: torch.Tensor) -> float:
@@ -50,6 +50,38 @@ def grad_norms_through_time(
         raise ValueError("loss_of_last: expected a function of h_T (B, H) that returns a scalar tensor")
     loss.backward()
     return torch.stack([h.grad.norm() for h in run.steps]).detach()  # (T,)
+
+
+def lstm_state_grad_norms(
+    w: dict[str, torch.Tensor],
+    xs: torch.Tensor,
+    loss_of_last: Callable[[torch.Tensor], torch.Tensor],
+) -> dict[str, torch.Tensor]:
+    """‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ for t = 1 … T of an LSTM run by hand, L = ``loss_of_last(h_T)``: {"h": (T,), "c": (T,)}.
+
+    Each is the full gradient at that step (through every later step), like ``grad_norms_through_time``.
+    """
+    if xs.dim() != 3:
+        raise ValueError(f"xs: got shape {tuple(xs.shape)}; expected (B, T, E)")
+    if w["W_ih"].shape[0] != 4 * w["W_hh"].shape[1]:
+        raise ValueError(f"w: got W_ih of shape {tuple(w['W_ih'].shape)}; expected an LSTM's (4H, E)")
+    B, T, _ = xs.shape
+    H = w["W_hh"].shape[1]
+    h = torch.zeros(B, H, dtype=xs.dtype, requires_grad=True)
+    c = torch.zeros(B, H, dtype=xs.dtype, requires_grad=True)
+    hs, cs = [], []
+    for t in range(T):
+        h, c, _ = lstm_step(xs[:, t], h, c, w)
+        h.retain_grad()
+        c.retain_grad()
+        hs.append(h)
+        cs.append(c)
+    loss = loss_of_last(h)
+    if not isinstance(loss, torch.Tensor) or loss.dim() != 0:
+        raise ValueError("loss_of_last: expected a function of h_T (B, H) that returns a scalar tensor")
+    loss.backward()
+    return {"h": torch.stack([v.grad.norm() for v in hs]).detach(),
+            "c": torch.stack([v.grad.norm() for v in cs]).detach()}
 
 
 def random_rnn(rho: float, hidden: int = 64, input_size: int = 16, seed: int = 0) -> dict[str, torch.Tensor]:

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from . import memory_task, plots
-from .bptt import grad_norms_through_time
+from .bptt import grad_norms_through_time, lstm_state_grad_norms
 from .data import batches
 from .rnn_cells import MODULES, weights_of
 from .training import train
@@ -140,3 +140,15 @@ def memory_grad_norms(model: MemoryModel, rows: list[tuple[str, str]], length: i
         xs = model.embed(ids)  # (B, T, E)
     return grad_norms_through_time(model.cell, weights_of(model.rnn), xs,
                                    lambda h_T: F.cross_entropy(model.out(h_T), keys))
+
+
+def memory_lstm_state_grad_norms(
+    model: MemoryModel, rows: list[tuple[str, str]], length: int
+) -> dict[str, torch.Tensor]:
+    """‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ (T,) each of an LSTM ``model`` on ``rows``, run by hand on its own weights."""
+    if model.cell != "lstm":
+        raise ValueError(f"model: got a {model.cell.upper()} model; expected an LSTM (only it has a cell state c)")
+    ids, keys, _ = encode_fixed(rows, length)
+    with torch.no_grad():
+        xs = model.embed(ids)  # (B, T, E)
+    return lstm_state_grad_norms(weights_of(model.rnn), xs, lambda h_T: F.cross_entropy(model.out(h_T), keys))

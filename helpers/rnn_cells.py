@@ -14,8 +14,9 @@ output: PyTorch's i, f, g, o) and 3 for the GRU (reset, update, candidate: PyTor
 
 from __future__ import annotations
 
+import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import torch
@@ -189,6 +190,34 @@ def time_per_token(
         seconds = time_forward(module, [T], batch_size=B, repeats=repeats)[0]  # x: (B, T, E)
         per_token.append(seconds / (B * T))
     return per_token
+
+
+def median_seconds(fn: Callable[[], object], repeats: int = 5) -> float:
+    """Median wall-clock seconds of ``repeats`` calls of ``fn()`` after one warm-up call (under ``no_grad``)."""
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats: got {repeats!r}; expected a whole number ≥ 1")
+    if not callable(fn):
+        raise ValueError(f"fn: got {type(fn).__name__}; expected a function of no arguments")
+    times = []
+    with torch.no_grad():
+        fn()  # warm up
+        for _ in range(repeats):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def multiply_adds_per_step(cell: str, E: int, H: int, batch_size: int = 1) -> int:
+    """Multiply-adds of one step's matrix products, B·G·H·(E + H): G blocks of W_ih x and W_hh h per example.
+
+    The element-wise gates (sigmoids, tanh, products) add only O(B·G·H) and are left out.
+    """
+    cell = _cell_name(cell)
+    for name, v in (("E", E), ("H", H), ("batch_size", batch_size)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f"{name}: got {v!r}; expected a whole number ≥ 1")
+    return batch_size * BLOCKS[cell] * H * (E + H)
 
 
 # ----------------------------------------------------------------------------------------------- checkers

@@ -223,6 +223,76 @@ def unrolled_diagram(words: Sequence[str], title: str = "One cell, unrolled: the
     return fig
 
 
+_DIAGRAMS: dict[str, dict] = {
+    # boxes: (x, y, text, colour index); ops: (x, y, symbol); wires: ((x0, y0), (x1, y1), ...) polylines ending
+    # in an arrow; labels: (x, y, text). The belt / memory line runs along the top, inputs enter at the bottom.
+    "lstm": {
+        "title": "The LSTM cell: three gates and a cell state c running along the top",
+        "boxes": [(2.0, 2.0, "forget gate\n$f_t = \\sigma(\\cdot)$", 0),
+                  (3.9, 2.0, "input gate\n$i_t = \\sigma(\\cdot)$", 1),
+                  (5.6, 2.0, "candidate\n$g_t = \\tanh(\\cdot)$", 2),
+                  (7.5, 2.0, "output gate\n$o_t = \\sigma(\\cdot)$", 4)],
+        "ops": [(2.0, 4.6, "×"), (4.75, 3.5, "×"), (4.75, 4.6, "+"), (8.9, 3.5, "tanh"), (8.9, 2.0, "×")],
+        "wires": [((0.2, 4.6), (1.75, 4.6)), ((2.25, 4.6), (4.5, 4.6)), ((5.0, 4.6), (10.4, 4.6)),
+                  ((2.0, 2.45), (2.0, 4.35)), ((3.9, 2.45), (3.9, 3.5), (4.5, 3.5)),
+                  ((5.6, 2.45), (5.6, 3.5), (5.0, 3.5)),
+                  ((4.75, 3.75), (4.75, 4.35)), ((8.9, 4.6), (8.9, 3.8)), ((8.9, 3.2), (8.9, 2.3)),
+                  ((7.5 + 0.75, 2.0), (8.65, 2.0)), ((8.9, 1.7), (8.9, 0.6), (10.4, 0.6)),
+                  ((0.2, 0.6), (7.5, 0.6), (7.5, 1.55)), ((2.0, 0.6), (2.0, 1.55)), ((3.9, 0.6), (3.9, 1.55)),
+                  ((5.6, 0.6), (5.6, 1.55)), ((1.2, -0.4), (1.2, 0.6))],
+        "labels": [(0.2, 4.8, "$c_{t-1}$"), (10.4, 4.8, "$c_t$"), (0.2, 0.8, "$h_{t-1}$"), (10.4, 0.8, "$h_t$"),
+                   (1.2, -0.6, "$x_t$"), (6.0, 5.2, "$c_t = f_t \\odot c_{t-1} + i_t \\odot g_t$   "
+                                                   "$h_t = o_t \\odot \\tanh(c_t)$")],
+    },
+    "gru": {
+        "title": "The GRU cell: two gates, and the hidden state h is the only memory",
+        "boxes": [(2.0, 2.0, "update gate\n$z_t = \\sigma(\\cdot)$", 1),
+                  (3.9, 2.0, "reset gate\n$r_t = \\sigma(\\cdot)$", 0),
+                  (6.4, 2.0, "candidate $n_t = \\tanh(W_{in} x_t$\n$+ r_t \\odot (W_{hn} h_{t-1} + b_{hn}))$", 2)],
+        "ops": [(7.6, 4.6, "×"), (8.9, 4.6, "+"), (8.9, 3.4, "×"), (5.4, 3.4, "1−")],
+        "wires": [((0.2, 4.6), (7.35, 4.6)), ((7.85, 4.6), (8.65, 4.6)), ((9.15, 4.6), (10.4, 4.6)),
+                  ((2.0, 2.45), (2.0, 3.9), (7.6, 3.9), (7.6, 4.35)), ((2.0, 3.4), (5.15, 3.4)),
+                  ((5.65, 3.4), (8.65, 3.4)), ((7.45, 2.0), (8.9, 2.0), (8.9, 3.15)), ((8.9, 3.65), (8.9, 4.35)),
+                  ((4.4, 2.0), (5.3, 2.0)),
+                  ((1.2, 4.6), (1.2, 0.6), (2.0, 0.6), (2.0, 1.55)), ((2.0, 0.6), (3.9, 0.6), (3.9, 1.55)),
+                  ((3.9, 0.6), (6.4, 0.6), (6.4, 1.55)), ((1.2, -0.4), (1.2, 0.6))],
+        "labels": [(0.2, 4.8, "$h_{t-1}$"), (10.4, 4.8, "$h_t$"), (1.2, -0.6, "$x_t$"), (7.95, 4.0, "$z_t$"),
+                   (6.6, 3.5, "$1 - z_t$"), (4.85, 2.1, "$r_t$"),
+                   (6.0, 5.2, "$h_t = (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}$")],
+    },
+}
+
+
+def cell_diagram(cell: str, title: str | None = None) -> Figure:
+    """A schematic of one LSTM or GRU step: gates as boxes, element-wise operations as circles, the memory
+    (the LSTM's cell state c, the GRU's hidden state h) running along the top, inputs entering from below."""
+    if cell not in _DIAGRAMS:
+        raise ValueError(f"cell: got {cell!r}; expected 'lstm' or 'gru'")
+    spec = _DIAGRAMS[cell]
+    arrow = {"arrowstyle": "-|>", "color": "black", "lw": 1.3, "mutation_scale": 12}
+    with plt.rc_context(plots.COURSE_RC):
+        fig, ax = plt.subplots(figsize=(10.5, 5.2), layout="constrained")
+        for points in spec["wires"]:
+            for (x0, y0), (x1, y1) in zip(points[:-2], points[1:-1], strict=True):
+                ax.plot([x0, x1], [y0, y1], color="black", lw=1.3)
+            ax.annotate("", xy=points[-1], xytext=points[-2], arrowprops=arrow)
+        for x, y, text, colour in spec["boxes"]:
+            ax.text(x, y, text, ha="center", va="center", fontsize=10,
+                    bbox={"boxstyle": "round,pad=0.4", "facecolor": plots.OKABE_ITO[colour], "alpha": 0.35,
+                          "edgecolor": "black"})
+        for x, y, symbol in spec["ops"]:
+            ax.text(x, y, symbol, ha="center", va="center", fontsize=11 if len(symbol) > 1 else 14,
+                    bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": "black"})
+        for x, y, text in spec["labels"]:
+            ax.text(x, y, text, ha="center", va="bottom", fontsize=12 if len(text) < 12 else 11)
+        ax.set_xlim(-0.3, 10.9)
+        ax.set_ylim(-1.0, 5.8)
+        ax.axis("off")
+        ax.set_title(title or spec["title"])
+    plt.close(fig)
+    return fig
+
+
 def _verdict(rho: float) -> str:
     if rho < 0.95:
         return "vanishes"

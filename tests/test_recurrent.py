@@ -373,3 +373,60 @@ def test_hidden_size_experiment_needs_the_lessons_perplexity_table():
     stub = rnn_lm.check_hidden_size_experiment(..., ..., rnn_lm.LMConfig(), vocab, sents, sents,
                                                {"RNN": 7.0, "bigram counts": 11.0, "trigram counts": 9.0})
     assert not stub.passed and not stub.written and "hint" not in str(stub)
+
+
+def test_median_seconds_and_multiply_adds():
+    assert rnn_cells.median_seconds(lambda: None, repeats=3) >= 0
+    assert rnn_cells.multiply_adds_per_step("lstm", 3, 5, batch_size=2) == 2 * 4 * 5 * (3 + 5)
+    assert rnn_cells.multiply_adds_per_step("rnn", 3, 5) == 5 * 8
+    with pytest.raises(ValueError, match="repeats"):
+        rnn_cells.median_seconds(lambda: None, repeats=0)
+    with pytest.raises(ValueError, match="fn"):
+        rnn_cells.median_seconds(3)
+    with pytest.raises(ValueError, match="H"):
+        rnn_cells.multiply_adds_per_step("gru", 3, 0)
+    with pytest.raises(ValueError, match="cell"):
+        rnn_cells.multiply_adds_per_step("tcn", 3, 5)
+
+
+def test_lstm_state_grad_norms_match_autograd_through_nn_lstm():
+    from helpers import bptt
+
+    torch.manual_seed(0)
+    module = nn.LSTM(3, 5, batch_first=True)
+    xs = torch.randn(2, 7, 3)
+    norms = bptt.lstm_state_grad_norms(rnn_cells.weights_of(module), xs, lambda h_T: h_T.sum())
+    assert norms["h"].shape == norms["c"].shape == (7,)
+    # the h norms equal the helper every lesson already uses
+    torch.testing.assert_close(norms["h"], bptt.grad_norms_through_time("lstm", rnn_cells.weights_of(module), xs,
+                                                                        lambda h_T: h_T.sum()))
+    # at the last step L = sum(h_T) and h_T = o ⊙ tanh(c_T): ∂L/∂c_T = o ⊙ (1 − tanh² c_T)
+    out, (h_n, c_n) = module(xs)
+    with torch.no_grad():
+        run = rnn_cells.unroll("lstm", xs, rnn_cells.weights_of(module))
+    o = run.gates["output"][:, -1]
+    torch.testing.assert_close(norms["c"][-1], (o * (1 - torch.tanh(c_n[0]) ** 2)).norm().detach())
+    with pytest.raises(ValueError, match="w"):
+        bptt.lstm_state_grad_norms(rnn_cells.weights_of(nn.GRU(3, 5)), xs, lambda h_T: h_T.sum())
+
+
+def test_memory_lstm_state_grad_norms_refuses_other_cells():
+    from helpers.memory_models import MemoryConfig, memory_lstm_state_grad_norms, new_model
+
+    cfg = MemoryConfig(hidden=5, embed=3, length=8)
+    rows = [("a01?", "a"), ("b2?", "b")]
+    norms = memory_lstm_state_grad_norms(new_model("lstm", cfg), rows, cfg.length)
+    assert norms["c"].shape == (8,)
+    with pytest.raises(ValueError, match="model"):
+        memory_lstm_state_grad_norms(new_model("gru", cfg), rows, cfg.length)
+
+
+def test_cell_diagram_draws_each_cells_gates_and_refuses_others():
+    from helpers.rnn_figures import cell_diagram
+
+    for cell, gates in (("lstm", ("forget gate", "input gate", "output gate")), ("gru", ("update gate", "reset gate"))):
+        texts = " ".join(t.get_text() for t in cell_diagram(cell).axes[0].texts)
+        assert all(g in texts for g in gates) and "candidate" in texts
+    assert "forget" not in " ".join(t.get_text() for t in cell_diagram("gru").axes[0].texts)
+    with pytest.raises(ValueError, match="cell"):
+        cell_diagram("rnn")
