@@ -242,3 +242,37 @@ def check_alibi(fn) -> object:
         Check("added to the scores, it makes attention see order (shuffled words no longer give shuffled "
               "outputs)", sees_order, hints="the bias must depend on the distance between the two positions"),
     ], todo="write `my_alibi(T, n_heads)` and `return` the (n_heads, T, T) bias")
+
+
+POSITIONS_CHOICES = ("about the same: the decoder can work out the order",
+                     "lower, but far from zero: the words alone carry much of the meaning",
+                     "near zero: without order there is no translation")
+
+
+def check_positions_experiment(prediction: object, use_positions: object, measure, with_positions: float) -> object:
+    """Experiment: train the lesson's translator once more with its positional vectors set to zero.
+
+    ``measure(use_positions)`` → held-out exact match of one run of the lesson's recipe (random seed 0) with
+    (True) or without (False) sinusoidal positions; ``with_positions`` is that run's score from the lesson.
+    """
+    from .exercises import check_experiment, short
+
+    if not callable(measure):
+        raise ValueError(f"measure: got {type(measure).__name__}; expected a function of use_positions")
+    if not 0 < with_positions <= 1:
+        raise ValueError(f"with_positions: got {with_positions!r}; expected an exact match in (0, 1]")
+
+    def run() -> float:
+        if not isinstance(use_positions, bool):
+            raise ValueError(f"use_positions: got {short(use_positions)}; expected True or False")
+        return measure(use_positions)
+
+    def verdict(value: float) -> str:
+        kept = value / with_positions
+        return POSITIONS_CHOICES[2] if kept < 0.25 else POSITIONS_CHOICES[0] if kept > 0.85 else POSITIONS_CHOICES[1]
+
+    return check_experiment(
+        f"Exercise: a Transformer without positions (experiment; with them, random seed 0 scored {with_positions:.2f})",
+        prediction, POSITIONS_CHOICES, use_positions, False, "set use_positions to False", run, (0.1, 0.29),
+        verdict, what="the held-out exact match without positions",
+        reference=lambda _: f"with positions: {with_positions:.2f}")
