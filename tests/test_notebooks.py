@@ -115,6 +115,31 @@ def test_exercises_with_checks_and_solutions(nb):
         assert "<details>" in source(solution) and "</details>" in source(solution)
 
 
+KINDS = ("build", "experiment", "practice", "open")
+
+
+def test_every_lesson_has_three_exercises_a_build_and_an_experiment(nb):
+    """Each check cell carries its exercise's kind as a tag: build (the learner writes a piece the lesson uses or
+    compares with helpers), experiment (a prediction first, one setting changed, a measurement in a band),
+    practice, or open (a larger one with a scaffold)."""
+    _, book = nb
+    cells = book["cells"]
+    checks = [i for i, c in enumerate(cells) if "check" in tags(c)]
+    kinds = []
+    for i in checks:
+        mine = [t for t in tags(cells[i]) if t in KINDS]
+        assert len(mine) == 1, f"check cell {i} should carry exactly one of {KINDS} as a tag, has {tags(cells[i])}"
+        kinds.append(mine[0])
+        if mine[0] == "experiment":  # its prediction cell and its one setting come right before the check
+            prediction, setting = cells[i - 2], cells[i - 1]
+            assert "exercise" in tags(prediction) and "exercise" in tags(setting), f"experiment {i}: two answer cells"
+            assert re.search(r"^\w*(prediction|guess)\w* = ", source(prediction), re.M), \
+                f"experiment {i}: its first answer cell should hold the learner's prediction"
+    assert len(kinds) >= 3, f"{len(kinds)} exercises with a check; expected at least 3"
+    assert "build" in kinds, f"no build exercise among {kinds}"
+    assert "experiment" in kinds, f"no experiment among {kinds}"
+
+
 # Lessons whose stored checker outputs predate the hint ladder (re-executed by their owner later).
 OLD_CHECKER_OUTPUTS: set[str] = set()
 
