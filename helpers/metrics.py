@@ -1,4 +1,5 @@
-"""Scores the course reports: perplexity, exact match, token accuracy, attention alignment and accuracy by length.
+"""Scores the course reports: perplexity, exact match, token accuracy, chrF and BLEU (sacrebleu), attention
+alignment and accuracy by length.
 
 Letters used in shapes: T_tgt = target (French) length, T_src = source (English) length.
 """
@@ -58,6 +59,44 @@ def token_accuracy(preds: Sequence[Sequence[str]], refs: Sequence[Sequence[str]]
     pairs = zip(preds, refs, strict=True)
     correct = sum(p_tok == r_tok for p, r in pairs for p_tok, r_tok in zip(p, r, strict=False))
     return correct / total
+
+
+def _sacrebleu():
+    try:
+        import sacrebleu
+    except ImportError as err:  # pragma: no cover - requirements.txt installs it
+        raise ImportError("chrF and BLEU come from sacrebleu: pip install 'sacrebleu>=2.3'") from err
+    return sacrebleu
+
+
+def chrf(preds: Sequence[Sequence[str]], refs: Sequence[Sequence[str]]) -> float:
+    """Corpus chrF (sacrebleu's defaults: character 6-grams, β = 2), 0–100, of token lists.
+
+    Tokens are joined with spaces; chrF ignores whitespace, so a sentence with one word dropped or changed
+    keeps most of its score, unlike exact match.
+    """
+    _check_pairs(preds, refs)
+    sb = _sacrebleu()
+    return float(sb.corpus_chrf([" ".join(p) for p in preds], [[" ".join(r) for r in refs]]).score)
+
+
+def sentence_chrf(pred: Sequence[str], ref: Sequence[str]) -> float:
+    """chrF (0–100) of one predicted token list against its reference."""
+    _check_pairs([pred], [ref])
+    sb = _sacrebleu()
+    return float(sb.sentence_chrf(" ".join(pred), [" ".join(ref)]).score)
+
+
+def bleu(preds: Sequence[Sequence[str]], refs: Sequence[Sequence[str]]) -> float:
+    """Corpus BLEU (sacrebleu, up to 4-grams, brevity penalty), 0–100, over the tokens as given.
+
+    The tiny world's tokens are already split (``l'``, ``,``, ``.`` are tokens), so sacrebleu's own
+    tokenizer is switched off (``tokenize="none"``).
+    """
+    _check_pairs(preds, refs)
+    sb = _sacrebleu()
+    return float(sb.corpus_bleu([" ".join(p) for p in preds], [[" ".join(r) for r in refs]],
+                                tokenize="none").score)
 
 
 def alignment_accuracy(

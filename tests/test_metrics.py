@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from helpers import metrics
 from helpers.metrics import accuracy_by_bucket, alignment_accuracy, bucket_labels, exact_match, token_accuracy
 
 PREDS = [["le", "chat"], ["la", "souris", "noire"], ["le"]]
@@ -91,3 +92,22 @@ def test_perplexity_is_exp_of_the_mean_nll():
     for bad_nll in (-1.0, float("nan"), "3"):
         with pytest.raises(ValueError, match="total_nll"):
             perplexity(bad_nll, 3)
+
+
+def test_chrf_and_bleu_come_from_sacrebleu():
+    ref = [["le", "chat", "dort", "."], ["je", "vais", "au", "parc", "."]]
+    assert metrics.chrf(ref, ref) == pytest.approx(100.0)
+    assert metrics.bleu(ref, ref) == pytest.approx(100.0)
+    one_dropped = [["le", "chat", "dort", "."], ["je", "vais", "au", "."]]
+    assert 50 < metrics.chrf(one_dropped, ref) < 100  # survives one dropped word
+    assert metrics.exact_match(one_dropped, ref) == 0.5
+    assert metrics.sentence_chrf(["le", "chien", "dort", "."], ["le", "chat", "dort", "."]) < 100
+    assert metrics.sentence_chrf(["x"], ["le", "chat"]) < metrics.sentence_chrf(["le", "chien"], ["le", "chat"])
+
+
+@pytest.mark.parametrize("fn", ["chrf", "bleu"])
+def test_chrf_and_bleu_bad_input(fn):
+    with pytest.raises(ValueError, match="preds"):
+        getattr(metrics, fn)([["a"]], [["a"], ["b"]])
+    with pytest.raises(ValueError, match="refs"):
+        getattr(metrics, fn)([["a"]], ["a b"])

@@ -49,8 +49,8 @@ def badge_line(nb_name: str) -> str:
 
 def setup_source() -> str:
     name = slug().split("/")[1]
-    return f'''# Setup. On Colab: fetch the course (helpers + data) and put it on the import path; Colab's own torch and
-# ipywidgets are kept. Anywhere else this does nothing but report the environment.
+    return f'''# Setup. On Colab: fetch the course (helpers + data), put it on the import path and add sacrebleu (chrF
+# and BLEU, lessons 03-04); Colab's own torch and ipywidgets are kept. Elsewhere it only reports the environment.
 import sys
 
 if "google.colab" in sys.modules:
@@ -60,6 +60,7 @@ if "google.colab" in sys.modules:
     if not os.path.isdir("{name}"):
         subprocess.run(["git", "clone", "--depth", "1", "{repo_url()}"], check=True)
     sys.path.insert(0, os.path.abspath("{name}"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "sacrebleu>=2.3"], check=True)
 
 from helpers.env import print_env
 
