@@ -806,7 +806,8 @@ def unrolled_diagram(src: Sequence[str], tgt: Sequence[str],
             box(i, 1.1, "→ GRU", enc_c)
             box(i, 2.1, "← GRU", enc_c)
             arrow(i, 0.2, i, 0.85)
-            ax.plot([i + 0.3, i + 0.3], [0.1, 1.85], color="0.6", lw=0.8)  # the backward GRU reads it too
+            ax.annotate("", xy=(i + 0.25, 1.85), xytext=(i + 0.12, 0.2), zorder=0,  # the backward GRU reads it too
+                        arrowprops=dict(arrowstyle="-|>", color="0.55", lw=0.9))
             if i:
                 arrow(i - 0.6, 1.1, i - 0.4, 1.1)
                 arrow(i - 0.4, 2.1, i - 0.6, 2.1)
