@@ -642,6 +642,196 @@ def check_shuffle_experiment(prediction: object, shuffle_source: object, pairs: 
     return check_experiment(
         f"Exercise: shuffle the English words (experiment), on the {len(chosen)} test sentences of "
         f"{lengths[0]}–{lengths[1]} tokens",
-        prediction, SHUFFLE_CHOICES, shuffle_source, True, "set shuffle_source to True", measure, (0.25, 0.62),
+        prediction, SHUFFLE_CHOICES, shuffle_source, True, "set shuffle_source to True", measure, (0.15, 0.62),
         verdict, what="the exact match with shuffled English",
         reference=lambda _: f"the same sentences unshuffled: {plain[-1]:.3g}")
+
+
+# ------------------------------------------------------------------------------------------ lesson 03's yardsticks
+def greedy_outputs(model: Seq2Seq, pairs: Sequence[Pair], src_vocab: Vocab, tgt_vocab: Vocab,
+                   batch_size: int = 250, max_len: int | None = None) -> dict:
+    """Free-running greedy translations of ``pairs`` and whether each one ended with ``</s>``.
+
+    Returns ``preds`` (token lists, specials stripped), ``ended`` (True where ``</s>`` was written before the
+    length cap: twice the English length + 10 unless ``max_len``), and the mean ``out_len`` / ``ref_len`` in
+    French tokens.
+    """
+    if len(pairs) == 0:
+        raise ValueError("pairs: got an empty list; expected at least one pair")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size: got {batch_size!r}; expected an int >= 1")
+    model.eval()
+    device = next(model.parameters()).device
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].en))
+    preds: list = [None] * len(pairs)
+    ended: list = [False] * len(pairs)
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        src, mask, lengths = pad_batch([src_vocab.encode(pairs[i].en) for i in idx], src_vocab.pad_id)
+        L = max_len or 2 * int(lengths.max()) + 10
+        ids, _ = model.greedy(src.to(device), mask.to(device), tgt_vocab.bos_id, tgt_vocab.eos_id, L)
+        for row, i in enumerate(idx):
+            row_ids = ids[row].tolist()
+            ended[i] = tgt_vocab.eos_id in row_ids
+            preds[i] = tgt_vocab.decode(ids[row])
+    return {"preds": preds, "ended": ended,
+            "out_len": float(np.mean([len(p) for p in preds])),
+            "ref_len": float(np.mean([len(p.fr) for p in pairs]))}
+
+
+def free_running_scores(model: Seq2Seq, pairs: Sequence[Pair], src_vocab: Vocab, tgt_vocab: Vocab) -> dict[str, float]:
+    """Greedy exact match (0–1) and corpus chrF (0–100) on ``pairs``: the model reads its own words, as at test time."""
+    out = greedy_outputs(model, pairs, src_vocab, tgt_vocab)
+    refs = [p.fr for p in pairs]
+    return {"exact match": metrics.exact_match(out["preds"], refs), "chrF": metrics.chrf(out["preds"], refs)}
+
+
+def bucket_counts(lengths: Sequence[int], edges: Sequence[int]) -> dict[str, int]:
+    """How many of ``lengths`` fall in each bucket that ``edges`` start (every bucket listed, empty ones as 0)."""
+    if len(lengths) == 0:
+        raise ValueError("lengths: got an empty list; expected one length per sentence")
+    labels = metrics.bucket_labels(edges)
+    counts = dict.fromkeys(labels, 0)
+    for n in lengths:
+        b = int(np.searchsorted(edges, n, side="right")) - 1
+        if b >= 0:
+            counts[labels[b]] += 1
+    return counts
+
+
+def chrf_by_bucket(preds: Sequence[Sequence[str]], pairs: Sequence[Pair], edges: Sequence[int]) -> dict[str, float]:
+    """Mean sentence chrF (sacrebleu, 0–100) within each English-length bucket."""
+    if len(preds) != len(pairs):
+        raise ValueError(f"preds: got {len(preds)} translations for {len(pairs)} pairs; expected one each")
+    scores = [metrics.sentence_chrf(pr, p.fr) for pr, p in zip(preds, pairs, strict=True)]
+    return metrics.accuracy_by_bucket(scores, [len(p.en) for p in pairs], edges)
+
+
+def mark_wrong(pred: Sequence[str], ref: Sequence[str]) -> str:
+    """The prediction with every word that differs from the reference at its position in [brackets].
+
+    Words past the reference's end are bracketed too; a prediction shorter than the reference ends with
+    ``[… n missing]``.
+    """
+    if isinstance(pred, str) or isinstance(ref, str):
+        raise ValueError("pred/ref: got a string; expected token lists")
+    words = [w if i < len(ref) and w == ref[i] else f"[{w}]" for i, w in enumerate(pred)]
+    if len(pred) < len(ref):
+        words.append(f"[… {len(ref) - len(pred)} missing]")
+    return " ".join(words)
+
+
+def plot_curves_by_setting(histories: dict[str, dict], keys: Sequence[str], title: str,
+                           xlabel: str = "training step") -> Figure:
+    """One panel per ``key`` of the evaluation history (``eval_step`` on x), one line per run."""
+    if not histories:
+        raise ValueError("histories: got none; expected name → training history")
+    for name, h in histories.items():
+        missing = [k for k in ("eval_step", *keys) if k not in h]
+        if missing:
+            raise ValueError(f"histories: {name!r} lacks {missing}; expected eval_fn to log them")
+    with plt.rc_context(plots.COURSE_RC):
+        fig, axes = plt.subplots(1, len(keys), figsize=(5.2 * len(keys), 4.0), layout="constrained", squeeze=False)
+        for ax, key in zip(axes[0], keys, strict=True):
+            for name, h in histories.items():
+                ax.plot(h["eval_step"], h[key], marker="o", label=name)
+            ax.set(xlabel=xlabel, ylabel=key)
+            ax.legend(title="teacher forcing" if "never" in histories else None)
+        fig.suptitle(title)
+    plt.close(fig)
+    return fig
+
+
+def plot_buckets(panels: dict[str, dict[str, dict[str, float]]], train_counts: dict[str, int], title: str,
+                 rare: int = 100, extrapolation: str | None = None) -> Figure:
+    """Scores by English-length bucket: one panel per metric, one line per model.
+
+    ``panels`` maps a metric name to {model name: {bucket: value}}. Buckets with fewer than ``rare`` training
+    sentences are shaded; the bucket named ``extrapolation`` (longer than any training sentence) is labelled.
+    """
+    if not panels:
+        raise ValueError("panels: got none; expected metric → {model → {bucket → value}}")
+    if isinstance(rare, bool) or not isinstance(rare, int) or rare < 0:
+        raise ValueError(f"rare: got {rare!r}; expected an int >= 0")
+    with plt.rc_context(plots.COURSE_RC):
+        fig, axes = plt.subplots(1, len(panels), figsize=(5.6 * len(panels), 4.2), layout="constrained",
+                                 squeeze=False)
+        for ax, (metric, series) in zip(axes[0], panels.items(), strict=True):
+            labels = list(next(iter(series.values())))
+            for x, lab in enumerate(labels):
+                if train_counts.get(lab, 0) < rare:
+                    ax.axvspan(x - 0.5, x + 0.5, color="0.85", zorder=0)
+                    note = "extrapolation" if lab == extrapolation else f"{train_counts.get(lab, 0)} in\ntraining"
+                    ax.text(x, 0.97, note, transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8,
+                            color="0.3")
+            for name, by_bucket in series.items():
+                ax.plot(range(len(labels)), [by_bucket.get(lab, np.nan) for lab in labels], marker="o", label=name)
+            ax.set_xticks(range(len(labels)), labels=labels)
+            ax.set(xlabel="English sentence length (tokens)", ylabel=metric)
+            ax.legend(loc="center right")
+        fig.suptitle(title)
+    plt.close(fig)
+    return fig
+
+
+def unrolled_diagram(src: Sequence[str], tgt: Sequence[str],
+                     title: str = "Encoder → one context vector → decoder, unrolled over the words") -> Figure:
+    """The encoder–decoder unrolled: a bidirectional GRU over ``src``, the context vector, a GRU writing ``tgt``.
+
+    The decoder reads ``<s>`` and then each word it wrote; the context vector starts it and feeds every step.
+    """
+    if isinstance(src, str) or isinstance(tgt, str) or len(src) == 0 or len(tgt) == 0:
+        raise ValueError("src/tgt: got a string or an empty list; expected non-empty token lists")
+    from matplotlib.patches import FancyBboxPatch
+
+    S, T = len(src), len(tgt) + 1  # the decoder writes tgt and then </s>
+    enc_c, dec_c, ctx_c = plots.OKABE_ITO[5], plots.OKABE_ITO[2], plots.OKABE_ITO[1]
+    with plt.rc_context(plots.COURSE_RC):
+        fig, ax = plt.subplots(figsize=(1.15 * (S + T) + 2.6, 4.4), layout="constrained")
+        ax.axis("off")
+        ax.set_xlim(-0.7, S + T + 1.5)
+        ax.set_ylim(-0.4, 4.5)
+
+        def box(x, y, text, colour, w=0.8, h=0.5):
+            ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03",
+                                        facecolor=colour, edgecolor="black", linewidth=1.0))
+            ax.text(x, y, text, ha="center", va="center", fontsize=9)
+
+        def arrow(x0, y0, x1, y1, **kw):
+            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                        arrowprops=dict(arrowstyle="-|>", color=kw.pop("color", "black"), lw=1.1, **kw))
+
+        for i, w in enumerate(src):  # encoder: words, forward row, backward row
+            ax.text(i, 0, w, ha="center", va="center", fontsize=10)
+            box(i, 1.1, "→ GRU", enc_c)
+            box(i, 2.1, "← GRU", enc_c)
+            arrow(i, 0.2, i, 0.85)
+            ax.annotate("", xy=(i + 0.25, 1.85), xytext=(i + 0.12, 0.2), zorder=0,  # the backward GRU reads it too
+                        arrowprops=dict(arrowstyle="-|>", color="0.55", lw=0.9))
+            if i:
+                arrow(i - 0.6, 1.1, i - 0.4, 1.1)
+                arrow(i - 0.4, 2.1, i - 0.6, 2.1)
+        cx = S + 0.4
+        box(cx, 3.4, "context\nvector c", ctx_c, w=1.1, h=0.7)
+        arrow(S - 0.6, 1.2, cx - 0.3, 3.05, connectionstyle="arc3,rad=0.2")  # forward: after the last word
+        arrow(-0.4, 2.3, cx - 0.55, 3.45, connectionstyle="arc3,rad=-0.15")  # backward: after the first word
+        inputs = ["<s>"] + list(tgt)
+        outputs = list(tgt) + ["</s>"]
+        for t in range(T):
+            x = S + 1.5 + t
+            ax.text(x, 0, inputs[t], ha="center", va="center", fontsize=10)
+            box(x, 1.1, "GRU", dec_c)
+            ax.text(x, 2.1, outputs[t], ha="center", va="center", fontsize=10, fontweight="bold")
+            arrow(x, 0.2, x, 0.85)
+            arrow(x, 1.35, x, 1.9)
+            arrow(cx + 0.2, 3.05, x, 1.4, color=ctx_c, linestyle="--")  # the same c at every step
+            if t:
+                arrow(x - 0.6, 1.1, x - 0.4, 1.1)
+                arrow(x - 1 + 0.25, 1.95, x - 0.2, 0.2, color="0.5")  # the word written is read next
+        ax.text((S - 1) / 2, 2.75, "ENCODER: reads both ways", ha="center", fontsize=10, fontweight="bold")
+        ax.text(S + 1.5 + (T - 1) / 2, 3.9, "DECODER: writes one word per step,\nreads the word it wrote",
+                ha="center", fontsize=10, fontweight="bold")
+        ax.text(cx + 0.7, 3.4, "the same c at every step", ha="left", va="center", fontsize=9, color="#9a6a00")
+        ax.set_title(title)
+    plt.close(fig)
+    return fig

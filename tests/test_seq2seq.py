@@ -307,3 +307,64 @@ def test_check_masked_softmax(capsys):
     assert not ar.check_masked_softmax(lambda e, m: torch.softmax(e.masked_fill(~m[:, None], float("-inf")), 1))
     assert not ar.check_masked_softmax(_stub)
     assert "not written yet" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------------------ lesson 03's yardsticks
+def test_greedy_outputs_matches_translate_and_flags_missing_end(vocabs, pairs):
+    sv, tv = vocabs
+    model = _model(vocabs, None)
+    known = [p for p in pairs if all(w in sv.stoi for w in p.en) and all(w in tv.stoi for w in p.fr)] or pairs
+    out = s2s.greedy_outputs(model, known, sv, tv)
+    assert out["preds"] == s2s.translate(model, [p.en for p in known], sv, tv)
+    assert len(out["ended"]) == len(known)
+    capped = s2s.greedy_outputs(model, known, sv, tv, max_len=1)  # one word: </s> only if it comes first
+    assert all(len(p) <= 1 for p in capped["preds"])
+    assert out["ref_len"] == pytest.approx(sum(len(p.fr) for p in known) / len(known))
+    with pytest.raises(ValueError, match="pairs"):
+        s2s.greedy_outputs(model, [], sv, tv)
+    with pytest.raises(ValueError, match="batch_size"):
+        s2s.greedy_outputs(model, known, sv, tv, batch_size=0)
+
+
+def test_free_running_scores_range(vocabs, pairs):
+    sv, tv = vocabs
+    scores = s2s.free_running_scores(_model(vocabs, None), pairs, sv, tv)
+    assert set(scores) == {"exact match", "chrF"}
+    assert 0 <= scores["exact match"] <= 1 and 0 <= scores["chrF"] <= 100
+
+
+def test_bucket_counts_and_chrf_by_bucket(pairs):
+    assert s2s.bucket_counts([3, 4, 9, 50], [3, 8, 45]) == {"3–7": 2, "8–44": 1, "45+": 1}
+    assert s2s.bucket_counts([5], [3, 8]) == {"3–7": 1, "8+": 0}
+    with pytest.raises(ValueError, match="lengths"):
+        s2s.bucket_counts([], [3])
+    perfect = s2s.chrf_by_bucket([p.fr for p in pairs], pairs, [1])
+    assert all(v == pytest.approx(100.0) for v in perfect.values())
+    with pytest.raises(ValueError, match="preds"):
+        s2s.chrf_by_bucket([], pairs, [1])
+
+
+def test_mark_wrong():
+    assert s2s.mark_wrong(["a", "b", "c"], ["a", "x", "c"]) == "a [b] c"
+    assert s2s.mark_wrong(["a"], ["a", "b", "c"]) == "a [… 2 missing]"
+    assert s2s.mark_wrong(["a", "b", "z"], ["a", "b"]) == "a b [z]"
+    with pytest.raises(ValueError, match="pred"):
+        s2s.mark_wrong("a b", ["a", "b"])
+
+
+def test_lesson03_figures():
+    hist = {"always": {"eval_step": [1, 2], "exact match": [0.1, 0.2], "chrF": [10.0, 20.0]},
+            "never": {"eval_step": [1, 2], "exact match": [0.0, 0.1], "chrF": [5.0, 9.0]}}
+    assert isinstance(s2s.plot_curves_by_setting(hist, ["exact match", "chrF"], "t"), Figure)
+    with pytest.raises(ValueError, match="histories"):
+        s2s.plot_curves_by_setting({"always": {"eval_step": [1]}}, ["chrF"], "t")
+    panels = {"chrF": {"a": {"3–7": 80.0, "45+": 10.0}, "b": {"3–7": 90.0, "45+": 20.0}}}
+    assert isinstance(s2s.plot_buckets(panels, {"3–7": 500, "45+": 0}, "t", extrapolation="45+"), Figure)
+    with pytest.raises(ValueError, match="panels"):
+        s2s.plot_buckets({}, {}, "t")
+    with pytest.raises(ValueError, match="rare"):
+        s2s.plot_buckets(panels, {}, "t", rare=-1)
+    assert isinstance(s2s.unrolled_diagram(["how", "are", "you", "?"], ["comment", "ça", "va", "?"]), Figure)
+    with pytest.raises(ValueError, match="src"):
+        s2s.unrolled_diagram("how are you", ["comment"])
+    plt.close("all")
