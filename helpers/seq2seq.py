@@ -761,8 +761,9 @@ def plot_buckets(panels: dict[str, dict[str, dict[str, float]]], train_counts: d
             for x, lab in enumerate(labels):
                 if train_counts.get(lab, 0) < rare:
                     ax.axvspan(x - 0.5, x + 0.5, color="0.85", zorder=0)
-                    note = "extrapolation" if lab == extrapolation else f"{train_counts.get(lab, 0)} in\ntraining"
-                    ax.text(x, 0.97, note, transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8,
+                    note = ("longer than\nany training\nsentence" if lab == extrapolation
+                            else f"only {train_counts.get(lab, 0)}\ntraining\nsentences")
+                    ax.text(x, 0.97, note, transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=9,
                             color="0.3")
             for name, by_bucket in series.items():
                 ax.plot(range(len(labels)), [by_bucket.get(lab, np.nan) for lab in labels], marker="o", label=name)
@@ -778,7 +779,8 @@ def unrolled_diagram(src: Sequence[str], tgt: Sequence[str],
                      title: str = "Encoder → one context vector → decoder, unrolled over the words") -> Figure:
     """The encoder–decoder unrolled: a bidirectional GRU over ``src``, the context vector, a GRU writing ``tgt``.
 
-    The decoder reads ``<s>`` and then each word it wrote; the context vector starts it and feeds every step.
+    The decoder reads ``<s>`` and then each word it wrote; the context vector is its first state and is joined
+    with its state s_t at every step before the word is predicted (``Decoder.combine``).
     """
     if isinstance(src, str) or isinstance(tgt, str) or len(src) == 0 or len(tgt) == 0:
         raise ValueError("src/tgt: got a string or an empty list; expected non-empty token lists")
@@ -790,7 +792,7 @@ def unrolled_diagram(src: Sequence[str], tgt: Sequence[str],
         fig, ax = plt.subplots(figsize=(1.15 * (S + T) + 2.6, 4.4), layout="constrained")
         ax.axis("off")
         ax.set_xlim(-0.7, S + T + 1.5)
-        ax.set_ylim(-0.4, 4.5)
+        ax.set_ylim(-0.5, 4.5)
 
         def box(x, y, text, colour, w=0.8, h=0.5):
             ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03",
@@ -817,21 +819,27 @@ def unrolled_diagram(src: Sequence[str], tgt: Sequence[str],
         arrow(-0.4, 2.3, cx - 0.55, 3.45, connectionstyle="arc3,rad=-0.15")  # backward: after the first word
         inputs = ["<s>"] + list(tgt)
         outputs = list(tgt) + ["</s>"]
+        x0 = S + 1.5
+        arrow(cx + 0.1, 3.05, x0 - 0.45, 1.2, connectionstyle="arc3,rad=0.25")  # c is the decoder's first state
+        ax.text(x0 - 0.75, 2.0, "start\nstate", ha="right", va="center", fontsize=8)
         for t in range(T):
-            x = S + 1.5 + t
+            x = x0 + t
             ax.text(x, 0, inputs[t], ha="center", va="center", fontsize=10)
             box(x, 1.1, "GRU", dec_c)
-            ax.text(x, 2.1, outputs[t], ha="center", va="center", fontsize=10, fontweight="bold")
+            box(x, 2.05, "[s; c] → word", "white", w=0.9, h=0.4)
+            ax.text(x, 2.75, outputs[t], ha="center", va="center", fontsize=10, fontweight="bold")
             arrow(x, 0.2, x, 0.85)
-            arrow(x, 1.35, x, 1.9)
-            arrow(cx + 0.2, 3.05, x, 1.4, color=ctx_c, linestyle="--")  # the same c at every step
+            arrow(x, 1.35, x, 1.85)
+            arrow(x, 2.25, x, 2.6)
+            arrow(cx + 0.55, 3.3, x + 0.3, 2.25, color=ctx_c, linestyle="--")  # the same c joins every step's s
             if t:
                 arrow(x - 0.6, 1.1, x - 0.4, 1.1)
-                arrow(x - 1 + 0.25, 1.95, x - 0.2, 0.2, color="0.5")  # the word written is read next
+        ax.text(x0 + (T - 1) / 2, -0.35, "each input is the word written one step before", ha="center",
+                fontsize=8, color="0.35", style="italic")
         ax.text((S - 1) / 2, 2.75, "ENCODER: reads both ways", ha="center", fontsize=10, fontweight="bold")
-        ax.text(S + 1.5 + (T - 1) / 2, 3.9, "DECODER: writes one word per step,\nreads the word it wrote",
+        ax.text(S + 1.5 + (T - 1) / 2, 3.9, "DECODER: c starts it and joins every step's state;\nit writes one word per step",
                 ha="center", fontsize=10, fontweight="bold")
-        ax.text(cx + 0.7, 3.4, "the same c at every step", ha="left", va="center", fontsize=9, color="#9a6a00")
+        ax.text(cx + 0.7, 3.55, "the same c at every step", ha="left", va="center", fontsize=9, color="#9a6a00")
         ax.set_title(title)
     plt.close(fig)
     return fig
