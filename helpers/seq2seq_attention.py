@@ -16,6 +16,10 @@ padded positions get weight exactly 0.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
@@ -210,3 +214,175 @@ def check_uniform_attention_experiment(prediction: object, test_attention: objec
         measure, (0.0, 0.1), verdict, what="the exact match with uniform attention",
         reference=lambda em: f"with the learned attention: {baseline():.0%}",
     )
+
+
+# ------------------------------------------------------------------------------------------ lesson 04's tools
+class StagedTraining:
+    """``seq2seq.train_model`` cut into stages: ``run(n)`` trains the next n of ``steps`` steps.
+
+    The same batches, learning-rate schedule (linear decay from ``lr`` to ``lr / 20``), Adam and clipping as one
+    ``train_model(..., decay=True)`` call, so a notebook can spread one training run over several cells.
+    """
+
+    def __init__(self, model: nn.Module, pairs, src_vocab, tgt_vocab, steps: int, batch_size: int = 64,
+                 lr: float = 3e-3, clip: float = 1.0, seed: int = 0):
+        from . import seq2seq as s2s
+
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise ValueError(f"steps: got {steps!r}; expected an int >= 1")
+        if not isinstance(lr, int | float) or isinstance(lr, bool) or lr <= 0:
+            raise ValueError(f"lr: got {lr!r}; expected a number > 0")
+        if len(pairs) == 0:
+            raise ValueError("pairs: got an empty list; expected training pairs")
+        self.model, self.steps, self.lr, self.clip, self.done, self.seconds = model, steps, lr, clip, 0, 0.0
+        self.losses: list[float] = []
+        self._s2s, self._vocabs = s2s, (src_vocab, tgt_vocab)
+        self._gen = torch.Generator().manual_seed(seed)
+        self._lengths = [len(p.en) for p in pairs]
+        self._encoded = [s2s.encode_pair(p, src_vocab, tgt_vocab) for p in pairs]
+        self._batch_size = batch_size
+        self._opt = torch.optim.Adam(model.parameters(), lr=lr)
+        self._batches = self._forever()
+
+    def _forever(self):
+        device = next(self.model.parameters()).device
+        src_pad, tgt_pad = self._vocabs[0].pad_id, self._vocabs[1].pad_id
+        while True:
+            for idx in self._s2s.length_batches(self._lengths, self._batch_size, self._gen):
+                b = self._s2s._pad_encoded([self._encoded[i] for i in idx], src_pad, tgt_pad)
+                yield [x.to(device) for x in (b.src, b.src_mask, b.tgt_in, b.tgt_out, b.tgt_mask)]
+
+    def run(self, n: int) -> float:
+        """Train the next ``n`` steps (at most the steps left); returns the seconds they took."""
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= self.steps - self.done:
+            raise ValueError(f"n: got {n!r}; expected an int in [1, {self.steps - self.done}] (the steps left)")
+        start = time.perf_counter()
+        self.model.train()
+        for _ in range(n):
+            src, src_mask, tgt_in, tgt_out, tgt_mask = next(self._batches)
+            self._opt.param_groups[0]["lr"] = self.lr * (1 - 0.95 * self.done / self.steps)
+            self.done += 1
+            logits, _ = self.model(src, src_mask, tgt_in)
+            loss = self._s2s.masked_cross_entropy(logits, tgt_out, tgt_mask)
+            self._opt.zero_grad()
+            loss.backward()
+            if self.clip is not None:
+                torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.clip)
+            self._opt.step()
+            self.losses.append(float(loss.detach()))
+        self.model.eval()
+        took = time.perf_counter() - start
+        self.seconds += took
+        return took
+
+
+def diagonal_attention(n_tgt: int, n_src: int) -> torch.Tensor:
+    """A baseline α (n_tgt, n_src) with no model: French word t looks at English word round(t·(S−1)/(T−1))."""
+    for name, value in (("n_tgt", n_tgt), ("n_src", n_src)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: got {value!r}; expected an int >= 1")
+    alpha = torch.zeros(n_tgt, n_src)
+    for t in range(n_tgt):
+        alpha[t, round(t * (n_src - 1) / max(n_tgt - 1, 1))] = 1.0
+    return alpha
+
+
+def uniform_attention(n_tgt: int, n_src: int) -> torch.Tensor:
+    """A baseline α (n_tgt, n_src): every English word the same weight (its argmax is the first word)."""
+    for name, value in (("n_tgt", n_tgt), ("n_src", n_src)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: got {value!r}; expected an int >= 1")
+    return torch.full((n_tgt, n_src), 1.0 / n_src)
+
+
+PARTICIPLES = ("aimé", "suivi", "vu", "attrapé", "poursuivi", "trouvé", "mangé", "allé", "enfui")
+BE_PARTICIPLES = ("allé", "enfui")  # with être: they agree with the subject
+
+
+def participle_stem(word: str) -> str | None:
+    """The masculine singular participle that ``word`` is a form of (``enfuie`` → ``enfui``), else None."""
+    if not isinstance(word, str):
+        raise ValueError(f"word: got {type(word).__name__}; expected a string")
+    for stem in PARTICIPLES:
+        if word in (stem, stem + "e", stem + "s", stem + "es"):
+            return stem
+    return None
+
+
+@dataclass
+class AgreementItem:
+    """One test pair whose relative clause has a participle that agrees with the clause's head noun."""
+
+    index: int          # the pair's index in the list given to ``agreement_items``
+    pronoun: str        # "qui" (être participle agrees with its subject, the head) or "que" (the head is its object)
+    head_en: int        # English index of the head noun (the word before "that")
+    participle_fr: int  # French index of the participle in the reference
+    form: str           # the reference's participle form, e.g. "enfuie"
+
+
+def _relative(fr: Sequence[str]) -> list[int]:
+    return [j for j, w in enumerate(fr) if w in ("qui", "que") and not (j and fr[j - 1] == "parce")]
+
+
+def agreement_items(pairs) -> list[AgreementItem]:
+    """Pairs with one relative clause ("that" in English, one qui/que in French) whose participle agrees.
+
+    qui + être participle (``le chat qui s' est enfui``) agrees with the head as its subject; que + avoir
+    participle (``les renards que le renard a suivis``) agrees with the head as its object. Pairs with more
+    than one relative clause are left out, so the head is the English word right before "that".
+    """
+    items = []
+    for n, p in enumerate(pairs):
+        if not hasattr(p, "en") or not hasattr(p, "fr"):
+            raise ValueError(f"pairs: item {n} is {type(p).__name__}; expected tinyworld Pairs")
+        rel = _relative(p.fr)
+        if p.en.count("that") != 1 or len(rel) != 1 or p.en.index("that") == 0:
+            continue
+        j0 = rel[0]
+        part = next((j for j in range(j0 + 1, len(p.fr)) if participle_stem(p.fr[j])), None)
+        if part is None:
+            continue
+        stem = participle_stem(p.fr[part])
+        if (p.fr[j0] == "qui" and stem in BE_PARTICIPLES) or (p.fr[j0] == "que" and stem not in BE_PARTICIPLES):
+            items.append(AgreementItem(n, p.fr[j0], p.en.index("that") - 1, part, p.fr[part]))
+    return items
+
+
+def output_participle(pred: Sequence[str]) -> str | None:
+    """The first participle form after the first relative pronoun of a translation, or None."""
+    rel = _relative(list(pred))
+    if not rel:
+        return None
+    return next((w for w in pred[rel[0] + 1:] if participle_stem(w)), None)
+
+
+def agreement_accuracy(preds: Sequence[Sequence[str]], items: Sequence[AgreementItem]) -> float:
+    """Share of ``items`` whose translation (``preds[item.index]``) writes the reference's participle form."""
+    if len(items) == 0:
+        raise ValueError("items: got no agreement items; expected at least one")
+    hits = 0
+    for item in items:
+        if not 0 <= item.index < len(preds):
+            raise ValueError(f"preds: got {len(preds)} translations; item needs index {item.index}")
+        hits += output_participle(preds[item.index]) == item.form
+    return hits / len(items)
+
+
+def time_scores(modules: dict[str, nn.Module], B: int = 64, T: int = 16, S: int = 15, H: int = 128,
+                repeats: int = 50) -> dict[str, float]:
+    """Milliseconds per call of each module's ``scores`` alone, forward + backward, on fixed random tensors."""
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats: got {repeats!r}; expected an int >= 1")
+    g = torch.Generator().manual_seed(0)
+    q, k = torch.randn(B, T, H, generator=g, requires_grad=True), torch.randn(B, S, H, generator=g, requires_grad=True)
+    out = {}
+    for name, mod in modules.items():
+        if not hasattr(mod, "scores"):
+            raise ValueError(f"modules: {name!r} has no scores method; expected attention modules")
+        for _ in range(5):  # warm-up
+            mod.scores(q, k).sum().backward()
+        start = time.perf_counter()
+        for _ in range(repeats):
+            mod.scores(q, k).sum().backward()
+        out[name] = 1000 * (time.perf_counter() - start) / repeats
+    return out
