@@ -160,7 +160,7 @@ def _tiny_world():
 
 def test_staged_training_in_two_stages_equals_one_train_model_call():
     from helpers import seq2seq as s2s
-    from helpers import seq2seq_attention as sa
+    from helpers.seq2seq_stages import StagedTraining
 
     pairs, sv, tv = _tiny_world()
 
@@ -170,7 +170,7 @@ def test_staged_training_in_two_stages_equals_one_train_model_call():
 
     one, staged = fresh(), fresh()
     s2s.train_model(one, pairs, sv, tv, steps=7, batch_size=16, lr=1e-2, clip=1.0, seed=3)
-    run = sa.StagedTraining(staged, pairs, sv, tv, steps=7, batch_size=16, lr=1e-2, clip=1.0, seed=3)
+    run = StagedTraining(staged, pairs, sv, tv, steps=7, batch_size=16, lr=1e-2, clip=1.0, seed=3)
     run.run(3)
     run.run(4)
     assert run.done == 7 and len(run.losses) == 7
@@ -179,7 +179,7 @@ def test_staged_training_in_two_stages_equals_one_train_model_call():
     with pytest.raises(ValueError, match="n"):
         run.run(1)  # no steps left
     with pytest.raises(ValueError, match="steps"):
-        sa.StagedTraining(staged, pairs, sv, tv, steps=0)
+        StagedTraining(staged, pairs, sv, tv, steps=0)
 
 
 def test_diagonal_and_uniform_baselines():
