@@ -311,19 +311,24 @@ def agreement_accuracy(preds: Sequence[Sequence[str]], items: Sequence[Agreement
 
 def time_scores(modules: dict[str, nn.Module], B: int = 64, T: int = 16, S: int = 15, H: int = 128,
                 repeats: int = 50) -> dict[str, float]:
-    """Milliseconds per call of each module's ``scores`` alone, forward + backward, on fixed random tensors."""
+    """Milliseconds per call of each module's ``scores`` alone, forward + backward, on fixed random tensors.
+
+    The modules take turns call by call (a burst of load elsewhere on the machine hits them all alike) and each
+    gets the median of its ``repeats`` calls, after a few warm-up calls.
+    """
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
         raise ValueError(f"repeats: got {repeats!r}; expected an int >= 1")
-    g = torch.Generator().manual_seed(0)
-    q, k = torch.randn(B, T, H, generator=g, requires_grad=True), torch.randn(B, S, H, generator=g, requires_grad=True)
-    out = {}
     for name, mod in modules.items():
         if not hasattr(mod, "scores"):
             raise ValueError(f"modules: {name!r} has no scores method; expected attention modules")
-        for _ in range(5):  # warm-up
+    g = torch.Generator().manual_seed(0)
+    q = torch.randn(B, T, H, generator=g, requires_grad=True)
+    k = torch.randn(B, S, H, generator=g, requires_grad=True)
+    times: dict[str, list[float]] = {name: [] for name in modules}
+    for r in range(repeats + 5):  # the first 5 rounds warm up
+        for name, mod in modules.items():
+            start = time.perf_counter()
             mod.scores(q, k).sum().backward()
-        start = time.perf_counter()
-        for _ in range(repeats):
-            mod.scores(q, k).sum().backward()
-        out[name] = 1000 * (time.perf_counter() - start) / repeats
-    return out
+            if r >= 5:
+                times[name].append(1000 * (time.perf_counter() - start))
+    return {name: float(torch.tensor(t).median()) for name, t in times.items()}
