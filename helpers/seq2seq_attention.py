@@ -16,6 +16,10 @@ padded positions get weight exactly 0.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
@@ -210,3 +214,121 @@ def check_uniform_attention_experiment(prediction: object, test_attention: objec
         measure, (0.0, 0.1), verdict, what="the exact match with uniform attention",
         reference=lambda em: f"with the learned attention: {baseline():.0%}",
     )
+
+
+# ------------------------------------------------------------------------------------------ lesson 04's tools
+def diagonal_attention(n_tgt: int, n_src: int) -> torch.Tensor:
+    """A baseline α (n_tgt, n_src) with no model: French word t looks at English word round(t·(S−1)/(T−1))."""
+    for name, value in (("n_tgt", n_tgt), ("n_src", n_src)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: got {value!r}; expected an int >= 1")
+    alpha = torch.zeros(n_tgt, n_src)
+    for t in range(n_tgt):
+        alpha[t, round(t * (n_src - 1) / max(n_tgt - 1, 1))] = 1.0
+    return alpha
+
+
+def uniform_attention(n_tgt: int, n_src: int) -> torch.Tensor:
+    """A baseline α (n_tgt, n_src): every English word the same weight (its argmax is the first word)."""
+    for name, value in (("n_tgt", n_tgt), ("n_src", n_src)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: got {value!r}; expected an int >= 1")
+    return torch.full((n_tgt, n_src), 1.0 / n_src)
+
+
+PARTICIPLES = ("aimé", "suivi", "vu", "attrapé", "poursuivi", "trouvé", "mangé", "allé", "enfui")
+BE_PARTICIPLES = ("allé", "enfui")  # with être: they agree with the subject
+
+
+def participle_stem(word: str) -> str | None:
+    """The masculine singular participle that ``word`` is a form of (``enfuie`` → ``enfui``), else None."""
+    if not isinstance(word, str):
+        raise ValueError(f"word: got {type(word).__name__}; expected a string")
+    for stem in PARTICIPLES:
+        if word in (stem, stem + "e", stem + "s", stem + "es"):
+            return stem
+    return None
+
+
+@dataclass
+class AgreementItem:
+    """One test pair whose relative clause has a participle that agrees with the clause's head noun."""
+
+    index: int          # the pair's index in the list given to ``agreement_items``
+    pronoun: str        # "qui" (être participle agrees with its subject, the head) or "que" (the head is its object)
+    head_en: int        # English index of the head noun (the word before "that")
+    participle_fr: int  # French index of the participle in the reference
+    form: str           # the reference's participle form, e.g. "enfuie"
+
+
+def _relative(fr: Sequence[str]) -> list[int]:
+    return [j for j, w in enumerate(fr) if w in ("qui", "que") and not (j and fr[j - 1] == "parce")]
+
+
+def agreement_items(pairs) -> list[AgreementItem]:
+    """Pairs with one relative clause ("that" in English, one qui/que in French) whose participle agrees.
+
+    qui + être participle (``le chat qui s' est enfui``) agrees with the head as its subject; que + avoir
+    participle (``les renards que le renard a suivis``) agrees with the head as its object. Pairs with more
+    than one relative clause are left out, so the head is the English word right before "that".
+    """
+    items = []
+    for n, p in enumerate(pairs):
+        if not hasattr(p, "en") or not hasattr(p, "fr"):
+            raise ValueError(f"pairs: item {n} is {type(p).__name__}; expected tinyworld Pairs")
+        rel = _relative(p.fr)
+        if p.en.count("that") != 1 or len(rel) != 1 or p.en.index("that") == 0:
+            continue
+        j0 = rel[0]
+        part = next((j for j in range(j0 + 1, len(p.fr)) if participle_stem(p.fr[j])), None)
+        if part is None:
+            continue
+        stem = participle_stem(p.fr[part])
+        if (p.fr[j0] == "qui" and stem in BE_PARTICIPLES) or (p.fr[j0] == "que" and stem not in BE_PARTICIPLES):
+            items.append(AgreementItem(n, p.fr[j0], p.en.index("that") - 1, part, p.fr[part]))
+    return items
+
+
+def output_participle(pred: Sequence[str]) -> str | None:
+    """The first participle form after the first relative pronoun of a translation, or None."""
+    rel = _relative(list(pred))
+    if not rel:
+        return None
+    return next((w for w in pred[rel[0] + 1:] if participle_stem(w)), None)
+
+
+def agreement_accuracy(preds: Sequence[Sequence[str]], items: Sequence[AgreementItem]) -> float:
+    """Share of ``items`` whose translation (``preds[item.index]``) writes the reference's participle form."""
+    if len(items) == 0:
+        raise ValueError("items: got no agreement items; expected at least one")
+    hits = 0
+    for item in items:
+        if not 0 <= item.index < len(preds):
+            raise ValueError(f"preds: got {len(preds)} translations; item needs index {item.index}")
+        hits += output_participle(preds[item.index]) == item.form
+    return hits / len(items)
+
+
+def time_scores(modules: dict[str, nn.Module], B: int = 64, T: int = 16, S: int = 15, H: int = 128,
+                repeats: int = 50) -> dict[str, float]:
+    """Milliseconds per call of each module's ``scores`` alone, forward + backward, on fixed random tensors.
+
+    The modules take turns call by call (a burst of load elsewhere on the machine hits them all alike) and each
+    gets the median of its ``repeats`` calls, after a few warm-up calls.
+    """
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats: got {repeats!r}; expected an int >= 1")
+    for name, mod in modules.items():
+        if not hasattr(mod, "scores"):
+            raise ValueError(f"modules: {name!r} has no scores method; expected attention modules")
+    g = torch.Generator().manual_seed(0)
+    q = torch.randn(B, T, H, generator=g, requires_grad=True)
+    k = torch.randn(B, S, H, generator=g, requires_grad=True)
+    times: dict[str, list[float]] = {name: [] for name in modules}
+    for r in range(repeats + 5):  # the first 5 rounds warm up
+        for name, mod in modules.items():
+            start = time.perf_counter()
+            mod.scores(q, k).sum().backward()
+            if r >= 5:
+                times[name].append(1000 * (time.perf_counter() - start))
+    return {name: float(torch.tensor(t).median()) for name, t in times.items()}

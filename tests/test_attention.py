@@ -147,3 +147,84 @@ def test_check_attention_passes_solution_fails_wrong_answers(capsys):
     assert not check_attention(lambda q, k, v: q)
     assert not check_attention(_stub)
     assert "not written yet" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------------------ lesson 04's tools
+def _tiny_world():
+    from helpers import seq2seq as s2s
+    from helpers.corpus import load_pairs
+
+    pairs = load_pairs("train")[:200]
+    return pairs, *s2s.build_vocabs(pairs)
+
+
+def test_staged_training_in_two_stages_equals_one_train_model_call():
+    from helpers import seq2seq as s2s
+    from helpers.seq2seq_stages import StagedTraining
+
+    pairs, sv, tv = _tiny_world()
+
+    def fresh():
+        torch.manual_seed(0)
+        return s2s.Seq2Seq(s2s.Seq2SeqConfig(len(sv), len(tv), 8, 12, attention="dot", pad_id=sv.pad_id))
+
+    one, staged = fresh(), fresh()
+    s2s.train_model(one, pairs, sv, tv, steps=7, batch_size=16, lr=1e-2, clip=1.0, seed=3)
+    run = StagedTraining(staged, pairs, sv, tv, steps=7, batch_size=16, lr=1e-2, clip=1.0, seed=3)
+    run.run(3)
+    run.run(4)
+    assert run.done == 7 and len(run.losses) == 7
+    for a, b in zip(one.parameters(), staged.parameters(), strict=True):
+        torch.testing.assert_close(a, b)
+    with pytest.raises(ValueError, match="n"):
+        run.run(1)  # no steps left
+    with pytest.raises(ValueError, match="steps"):
+        StagedTraining(staged, pairs, sv, tv, steps=0)
+
+
+def test_diagonal_and_uniform_baselines():
+    from helpers import seq2seq_attention as sa
+
+    d = sa.diagonal_attention(3, 5)
+    assert d.argmax(1).tolist() == [0, 2, 4] and torch.equal(d.sum(1), torch.ones(3))
+    assert sa.diagonal_attention(1, 4).argmax(1).tolist() == [0]
+    torch.testing.assert_close(sa.uniform_attention(2, 4), torch.full((2, 4), 0.25))
+    with pytest.raises(ValueError, match="n_src"):
+        sa.diagonal_attention(3, 0)
+    with pytest.raises(ValueError, match="n_tgt"):
+        sa.uniform_attention(True, 3)
+
+
+def test_agreement_items_and_accuracy():
+    from helpers import seq2seq_attention as sa
+    from helpers.tinyworld import Pair
+
+    pairs = [Pair("the cat that ran away slept .".split(), "le chat qui s' est enfui a dormi .".split()),
+             Pair("the mice that the cat saw slept .".split(), "les souris que le chat a vues a dormi .".split()),
+             Pair("the cat that saw the mouse slept .".split(), "le chat qui a vu la souris a dormi .".split()),
+             Pair("the cat slept because the dog ran away .".split(),
+                  "le chat a dormi parce que le chien s' est enfui .".split())]
+    items = sa.agreement_items(pairs)
+    assert [(i.index, i.pronoun, i.head_en, i.form) for i in items] == [(0, "qui", 1, "enfui"), (1, "que", 1, "vues")]
+    assert items[0].participle_fr == 5
+    preds = [pairs[0].fr, "les souris que le chat a vu a dormi .".split(), [], []]
+    assert sa.agreement_accuracy(preds, items) == 0.5
+    assert sa.participle_stem("enfuies") == "enfui" and sa.participle_stem("chat") is None
+    with pytest.raises(ValueError, match="items"):
+        sa.agreement_accuracy(preds, [])
+    with pytest.raises(ValueError, match="preds"):
+        sa.agreement_accuracy(preds[:1], items)
+    with pytest.raises(ValueError, match="word"):
+        sa.participle_stem(3)
+
+
+def test_time_scores_reports_milliseconds_per_score():
+    from helpers import seq2seq_attention as sa
+
+    ms = sa.time_scores({"dot": sa.DotAttention(), "general": sa.GeneralAttention(8, 8)}, B=2, T=3, S=4, H=8,
+                        repeats=2)
+    assert set(ms) == {"dot", "general"} and all(v > 0 for v in ms.values())
+    with pytest.raises(ValueError, match="repeats"):
+        sa.time_scores({"dot": sa.DotAttention()}, repeats=0)
+    with pytest.raises(ValueError, match="modules"):
+        sa.time_scores({"x": torch.nn.Linear(2, 2)}, repeats=1)
