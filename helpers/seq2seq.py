@@ -837,7 +837,8 @@ def unrolled_diagram(src: Sequence[str], tgt: Sequence[str],
         ax.text(x0 + (T - 1) / 2, -0.35, "each input is the word written one step before", ha="center",
                 fontsize=8, color="0.35", style="italic")
         ax.text((S - 1) / 2, 2.75, "ENCODER: reads both ways", ha="center", fontsize=10, fontweight="bold")
-        ax.text(S + 1.5 + (T - 1) / 2, 3.9, "DECODER: c starts it and joins every step's state;\nit writes one word per step",
+        ax.text(S + 1.5 + (T - 1) / 2, 3.9,
+                "DECODER: c starts it and joins every step's state;\nit writes one word per step",
                 ha="center", fontsize=10, fontweight="bold")
         ax.text(cx + 0.7, 3.55, "the same c at every step", ha="left", va="center", fontsize=9, color="#9a6a00")
         ax.set_title(title)
