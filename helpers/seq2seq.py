@@ -188,6 +188,10 @@ class Batch:
     tgt_out: torch.Tensor
     tgt_mask: torch.Tensor
 
+    def to(self, device: torch.device | str) -> Batch:
+        """The same batch on ``device`` (where the model is: a GPU when there is one)."""
+        return Batch(*(x.to(device) for x in (self.src, self.src_mask, self.tgt_in, self.tgt_out, self.tgt_mask)))
+
 
 def build_vocabs(pairs: Sequence[Pair]) -> tuple[Vocab, Vocab]:
     """English and French vocabularies from ``pairs`` (use the training split)."""

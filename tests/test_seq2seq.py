@@ -368,3 +368,13 @@ def test_lesson03_figures():
     with pytest.raises(ValueError, match="src"):
         s2s.unrolled_diagram("how are you", ["comment"])
     plt.close("all")
+
+
+def test_batch_moves_to_a_device_whole():
+    pairs = load_pairs("train")[:3]
+    src_vocab, tgt_vocab = s2s.build_vocabs(pairs)
+    b = s2s.make_batch(pairs, src_vocab, tgt_vocab)
+    moved = b.to("cpu")
+    assert isinstance(moved, s2s.Batch)
+    for name in ("src", "src_mask", "tgt_in", "tgt_out", "tgt_mask"):
+        assert torch.equal(getattr(moved, name), getattr(b, name))
