@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-TIME = re.compile(r"\d+(?:\.\d+)?(?:e[+-]?\d+)?\s*(?:µs|us|ms|ns|s|sec|seconds|min|minutes)\b")
+# a clock reading with the spaces before it: "in  7.8 s" and "in 10.9 s" (a padded format) both read "in <time>"
+TIME = re.compile(r"[ \t]*\d+(?:\.\d+)?(?:e[+-]?\d+)?\s*(?:µs|us|ms|ns|s|sec|seconds|min|minutes)\b")
 SKIP_TAGS = frozenset({"setup", "timing"})
 
 # notebook path -> {code-cell number: printed text}, filled by conftest.py while nbval runs the notebooks
@@ -43,7 +44,7 @@ def printed(outputs) -> str:
                 parts.append(text(data["text/plain"]).rstrip("\n") + "\n")
         elif kind == "error":
             parts.append(f"{out.get('ename')}: {out.get('evalue')}\n")
-    return TIME.sub("<time>", "".join(parts))
+    return TIME.sub(" <time>", "".join(parts))
 
 
 def compared_cells(nb) -> dict[int, str]:

@@ -50,6 +50,9 @@ def test_printed_text_masks_clock_readings_and_skips_figures():
             {"output_type": "display_data", "data": {"image/png": "iVBOR…", "text/plain": "<Figure size 640x480>"}},
             {"output_type": "execute_result", "data": {"text/plain": "0.87"}, "execution_count": 3}]
     assert printed(outs) == "loss 0.412 after 300 steps in <time>\n0.87\n"
+    # a clock reading padded to a fixed width reads the same whatever its digits
+    assert printed([{"output_type": "stream", "name": "stdout", "text": "in  7.8 s, loss 1\n"}]) == \
+        printed([{"output_type": "stream", "name": "stdout", "text": "in 10.9 s, loss 1\n"}])
     # a moved number is seen; a moved clock reading is not
     assert printed([{"output_type": "stream", "name": "stdout", "text": "loss 0.413 in 9.1 s\n"}]) != \
         printed([{"output_type": "stream", "name": "stdout", "text": "loss 0.412 in 9.1 s\n"}])
