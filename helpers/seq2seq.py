@@ -259,7 +259,7 @@ def train_model(model: Seq2Seq, pairs: Sequence[Pair], src_vocab: Vocab, tgt_voc
     def batches_fn():
         for idx in length_batches(lengths, batch_size, gen):
             b = _pad_encoded([encoded[i] for i in idx], src_vocab.pad_id, tgt_vocab.pad_id)
-            yield Batch(*(x.to(device) for x in (b.src, b.src_mask, b.tgt_in, b.tgt_out, b.tgt_mask)))
+            yield b.to(device)
 
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     done = [0]

@@ -49,7 +49,7 @@ class StagedTraining:
         while True:
             for idx in self._s2s.length_batches(self._lengths, self._batch_size, self._gen):
                 b = self._s2s._pad_encoded([self._encoded[i] for i in idx], src_pad, tgt_pad)
-                yield [x.to(device) for x in (b.src, b.src_mask, b.tgt_in, b.tgt_out, b.tgt_mask)]
+                yield b.to(device)
 
     def run(self, n: int) -> float:
         """Train the next ``n`` steps (at most the steps left); returns the seconds they took."""
@@ -58,11 +58,11 @@ class StagedTraining:
         start = time.perf_counter()
         self.model.train()
         for _ in range(n):
-            src, src_mask, tgt_in, tgt_out, tgt_mask = next(self._batches)
+            b = next(self._batches)
             self._opt.param_groups[0]["lr"] = self.lr * (1 - 0.95 * self.done / self.steps)
             self.done += 1
-            logits, _ = self.model(src, src_mask, tgt_in)
-            loss = self._s2s.masked_cross_entropy(logits, tgt_out, tgt_mask)
+            logits, _ = self.model(b.src, b.src_mask, b.tgt_in)
+            loss = self._s2s.masked_cross_entropy(logits, b.tgt_out, b.tgt_mask)
             self._opt.zero_grad()
             loss.backward()
             if self.clip is not None:
