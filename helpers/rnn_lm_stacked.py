@@ -51,19 +51,20 @@ def stacked_lm_loss(cell: str, w: Sequence[torch.Tensor], ids: torch.Tensor, pad
     real = target != pad_id  # (K, B, T-1)
     if (real[:, 1:] & ~real[:, :-1]).any():
         raise ValueError("ids: got rows that are not longest first; expected each model's rows sorted by length")
-    active = real.sum(1).amax(0).tolist()  # rows still reading at each step, the most over the K models
-    x = F.embedding(ids[:, :, :-1] + V * torch.arange(K)[:, None, None], emb.reshape(K * V, -1))  # (K, B, T-1, E):
-    # model k's own embedding of its own words (its rows sit at k·V … k·V + V − 1 of the flattened table)
-    a = torch.baddbmm(b_ih[:, None], x.reshape(K, B * (T - 1), -1), W_ih.mT)  # (K, B·(T-1), G·H): the input's
-    a = a.view(K, B, T - 1, -1).unbind(2)  # share, every step at once; T-1 × (K, B, G·H)
+    active = [n for n in real.sum(1).amax(0).tolist() if n > 0]  # rows still reading at each step, the most
+    # over the K models; packed, step after step, as pack_padded_sequence does: position (row b, step t) at b·(T-1) + t
+    pos = torch.tensor([b * (T - 1) + t for t, n in enumerate(active) for b in range(n)])  # (N,)
+    words = ids[:, :, :-1].reshape(K, -1)[:, pos]  # (K, N): what each model reads, packed
+    x = F.embedding(words + V * torch.arange(K)[:, None], emb.reshape(K * V, -1))  # (K, N, E): model k's own
+    # embedding of its own words (its rows sit at k·V … k·V + V − 1 of the flattened table)
+    a = torch.baddbmm(b_ih[:, None], x, W_ih.mT).split(active, dim=1)  # the input's share of every step at
+    # once, then cut step by step: T-1 × (K, n_t, G·H)
     W_hh_t = W_hh.mT.contiguous()  # (K, H, G·H), laid out once for the T products below
     h = x.new_zeros(K, B, H)
     c = x.new_zeros(K, B, H)
-    hs, targets = [], []
-    for t, n in enumerate(active):
-        if n == 0:
-            break
-        h, c, at = h[:, :n], c[:, :n], a[t][:, :n]  # only the rows still reading
+    hs = []
+    for n, at in zip(active, a, strict=True):
+        h, c = h[:, :n], c[:, :n]  # only the rows still reading
         b = torch.baddbmm(b_hh[:, None], h, W_hh_t)  # (K, n, G·H): the memory's share
         if cell == "rnn":
             h = torch.tanh(at + b)
@@ -77,10 +78,9 @@ def stacked_lm_loss(cell: str, w: Sequence[torch.Tensor], ids: torch.Tensor, pad
             r, z = torch.sigmoid(ar + br), torch.sigmoid(az + bz)
             h = (1 - z) * torch.tanh(an + r * bn) + z * h
         hs.append(h)
-        targets.append(target[:, :n, t])
     out = torch.cat(hs, dim=1)  # (K, N, H): every position read, packed
     logits = torch.baddbmm(out_b[:, None], out, out_w.mT)  # (K, N, V)
-    goal = torch.cat(targets, dim=1)  # (K, N)
+    goal = target.reshape(K, -1)[:, pos]  # (K, N): the next words, packed the same way
     nll = F.cross_entropy(logits.reshape(-1, V), goal.reshape(-1), ignore_index=pad_id, reduction="none")
     return nll.view(K, -1).sum(1) / (goal != pad_id).sum(1)  # (K,): each model's mean over its real next words
 
