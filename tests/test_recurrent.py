@@ -430,3 +430,58 @@ def test_cell_diagram_draws_each_cells_gates_and_refuses_others():
     assert "forget" not in " ".join(t.get_text() for t in cell_diagram("gru").axes[0].texts)
     with pytest.raises(ValueError, match="cell"):
         cell_diagram("rnn")
+
+
+# ------------------------------------------------------------------------------------- stacked language models
+@pytest.mark.parametrize("cell", rnn_cells.CELLS)
+def test_stacked_training_equals_train_lm_run_alone(cell):
+    from dataclasses import replace
+
+    from helpers.rnn_lm_stacked import train_lm_stacked
+
+    sents = [s.split() for s in ("the cat sat on the mat .", "the dog ran away .", "a cat ran .",
+                                 "the big dog sat on a mat near the cat .", "dogs ran .")]
+    vocab = Vocab.build(sents)  # V = 15; E = 4, H = 6, B = 3 (every size different)
+    config = LMConfig(embed=4, hidden=6, batch_size=3, steps=4)
+    lrs, seeds = [0.003, 0.03, 0.01], [0, 1, 2]
+    models, history = train_lm_stacked(cell, lrs, seeds, config, vocab, sents)
+    assert history["train_loss"].shape == (4, 3)
+    for k, (lr, seed) in enumerate(zip(lrs, seeds, strict=True)):
+        alone, alone_history = train_lm(cell, replace(config, lr=lr, seed=seed), vocab, sents, progress=False)
+        torch.testing.assert_close(history["train_loss"][:, k], torch.tensor(alone_history["train_loss"]))
+        for (name, got), want in zip(models[k].state_dict().items(), alone.state_dict().values(), strict=True):
+            torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-5, msg=lambda m, name=name: f"{name}: {m}")
+
+
+def test_stacked_loss_equals_lm_loss_per_model():
+    from helpers.rnn_lm import RecurrentLM, lm_loss
+    from helpers.rnn_lm_stacked import _weights, stacked_lm_loss
+
+    torch.manual_seed(0)
+    models = [RecurrentLM("lstm", 11, 3, 5) for _ in range(2)]
+    ids = torch.tensor([[[1, 4, 5, 2, 0], [1, 3, 2, 0, 0]], [[1, 6, 7, 8, 2], [1, 9, 2, 0, 0]]])  # (K=2, B=2, T=5)
+    w = [torch.stack([_weights(m)[i] for m in models]) for i in range(7)]
+    got = stacked_lm_loss("lstm", w, ids, pad_id=0)
+    torch.testing.assert_close(got, torch.stack([lm_loss(m, ids[k], 0) for k, m in enumerate(models)]))
+    with pytest.raises(ValueError, match="ids"):
+        stacked_lm_loss("lstm", w, ids.flip(1), pad_id=0)  # shortest row first
+    with pytest.raises(ValueError, match="cell"):
+        stacked_lm_loss("transformer", w, ids, pad_id=0)
+
+
+def test_stacked_training_rejects_bad_input():
+    from helpers.rnn_lm_stacked import sweep_configs, train_lm_stacked
+
+    sents = [["a", "b", "."]]
+    vocab = Vocab.build(sents)
+    with pytest.raises(ValueError, match="cell"):
+        train_lm_stacked("tcn", [0.01], [0], LMConfig(steps=1), vocab, sents)
+    with pytest.raises(ValueError, match="lrs"):
+        train_lm_stacked("rnn", [0.01, -1.0], [0, 1], LMConfig(steps=1), vocab, sents)
+    with pytest.raises(ValueError, match="seeds"):
+        train_lm_stacked("rnn", [0.01, 0.03], [0], LMConfig(steps=1), vocab, sents)
+    with pytest.raises(ValueError, match="train_sents"):
+        train_lm_stacked("rnn", [0.01], [0], LMConfig(steps=1), vocab, [])
+    assert sweep_configs([0.1, 0.2], [0, 1]) == ([0.1, 0.1, 0.2, 0.2], [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="lrs"):
+        sweep_configs([], [0])
