@@ -82,18 +82,20 @@ def encode(p: dict[str, torch.Tensor], src: torch.Tensor, src_mask: torch.Tensor
     """The context vectors (K, B, H): the forward GRU's state after the last real word beside the backward's first."""
     x = _embed(p["encoder.embed.weight"], src)  # (K, B, S, E)
     K, B, S, _ = x.shape
+    gis = []
+    for sfx in ("", "_reverse"):  # every step's input part, both directions
+        gis.append(torch.baddbmm(p["encoder.gru.bias_ih_l0" + sfx][:, None, :], x.reshape(K, B * S, -1),
+                                 p["encoder.gru.weight_ih_l0" + sfx].mT).view(K, B, S, -1))
+    # both directions in one loop, as 2K models: step j reads word j forwards and word S-1-j backwards
+    gi = torch.cat([gis[0], gis[1].flip(2)])  # (2K, B, S, 3h)
     m = src_mask.to(x.dtype)[None, :, :, None]  # (1, B, S, 1)
-    ctx = []
-    for sfx, order in (("", range(S)), ("_reverse", range(S - 1, -1, -1))):
-        gi = torch.baddbmm(p["encoder.gru.bias_ih_l0" + sfx][:, None, :], x.reshape(K, B * S, -1),
-                           p["encoder.gru.weight_ih_l0" + sfx].mT).view(K, B, S, -1)  # every step's input part
-        h = x.new_zeros(K, B, p["encoder.gru.weight_hh_l0" + sfx].shape[-1])
-        gis, ms = gi.unbind(2), m.unbind(2)  # per step (one backward for all slices, not one per step)
-        for t in order:  # padded positions keep the state: forward stops at the last word, backward starts there
-            new = _gru_step(gis[t], h, p["encoder.gru.weight_hh_l0" + sfx], p["encoder.gru.bias_hh_l0" + sfx])
-            h = h + ms[t] * (new - h)
-        ctx.append(h)
-    return torch.cat(ctx, -1)
+    m = torch.cat([m.expand(K, -1, -1, -1), m.flip(2).expand(K, -1, -1, -1)])  # (2K, B, S, 1)
+    w_hh = torch.cat([p["encoder.gru.weight_hh_l0"], p["encoder.gru.weight_hh_l0_reverse"]])
+    b_hh = torch.cat([p["encoder.gru.bias_hh_l0"], p["encoder.gru.bias_hh_l0_reverse"]])
+    h = x.new_zeros(2 * K, B, w_hh.shape[-1])
+    for gi_t, m_t in zip(gi.unbind(2), m.unbind(2), strict=True):  # one backward for all slices, not one per step
+        h = h + m_t * (_gru_step(gi_t, h, w_hh, b_hh) - h)  # a padded position keeps the state: the forward GRU
+    return torch.cat([h[:K], h[K:]], -1)  # stops at the last word, the backward one starts there
 
 
 def _readout(p: dict[str, torch.Tensor], s: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
