@@ -128,16 +128,20 @@ def forward(p: dict[str, torch.Tensor], src: torch.Tensor, src_mask: torch.Tenso
         return _readout(p, torch.stack(states, 2), context)
     if coins.shape != (K, T) or coins.dtype != torch.bool:
         raise ValueError(f"coins: got {tuple(coins.shape)} {coins.dtype}; expected ({K}, {T}) bool")
-    h, steps = context, []
+    h, states = context, []
     y = tgt_in[:, :1].expand(K, -1, -1)  # (K, B, 1): <s>
     for t in range(T):
         if t > 0:
-            guess = steps[-1].argmax(-1)  # (K, B, 1) each model's own previous word (no gradient through argmax)
-            y = torch.where(coins[:, t, None, None], tgt_in[None, :, t:t + 1], guess)
+            if bool(coins[:, t].all()):
+                y = tgt_in[None, :, t:t + 1].expand(K, -1, -1)
+            else:
+                with torch.no_grad():  # each model's own previous word: argmax, no gradient through it
+                    guess = _readout(p, h.detach()[:, :, None], context.detach()).argmax(-1)  # (K, B, 1)
+                y = torch.where(coins[:, t, None, None], tgt_in[None, :, t:t + 1], guess)
         gi = torch.baddbmm(b_ih[:, None, :], _embed(emb, y)[:, :, 0], w_ih.mT)  # (K, B, 3H)
         h = _gru_step(gi, h, w_hh, b_hh)
-        steps.append(_readout(p, h[:, :, None], context))
-    return torch.cat(steps, 2)
+        states.append(h)
+    return _readout(p, torch.stack(states, 2), context)  # the scores of every step at once (for the loss)
 
 
 def masked_losses(logits: torch.Tensor, tgt_out: torch.Tensor, tgt_mask: torch.Tensor) -> torch.Tensor:
