@@ -393,17 +393,18 @@ def plot_decoding_steps(trace: dict, title: str | None = None) -> Figure:
     probs, words, chosen = trace["top_probs"], trace["top_words"], trace["chosen"]
     L, k = probs.shape
     with plt.rc_context(plots.COURSE_RC):
-        fig, ax = plt.subplots(figsize=(max(7.0, 1.35 * L + 1.8), 0.8 * k + 2.4), layout="constrained")
+        # narrow columns and large text: the figure is shown scaled to the page width, so inches cost font size
+        fig, ax = plt.subplots(figsize=(max(6.0, 0.92 * L + 1.3), 0.62 * k + 1.5), layout="constrained")
         im = ax.imshow(probs.T, cmap="viridis", vmin=0, vmax=1, aspect="auto")
         for t in range(L):
             for r in range(k):
-                ax.text(t, r, f"{words[t][r]}\n{probs[t, r]:.2f}", ha="center", va="center", fontsize=11,
-                        color="black" if probs[t, r] > 0.6 else "white")
+                ax.text(t, r, f"{words[t][r]}\n{probs[t, r]:.2f}", ha="center", va="center", fontsize=10.5,
+                        color="black" if probs[t, r] > 0.6 else "white", linespacing=1.1)
         ax.grid(False)
         ax.set_xticks(range(L), labels=[f"{t + 1}" for t in range(L)])
         ax.set_yticks(range(k), labels=[f"#{r + 1}" for r in range(k)])
         ax.set(xlabel="decoder step (the top word is chosen and fed to the next step)", ylabel="rank")
-        fig.colorbar(im, ax=ax, label="probability", shrink=0.9)
+        fig.colorbar(im, ax=ax, label="probability", shrink=0.9, fraction=0.025, pad=0.01)
         ax.set_title(title or f"Greedy decoding: <s> → {' '.join(chosen)}")
     plt.close(fig)
     return fig
