@@ -71,11 +71,14 @@ def _gru_step(gi: torch.Tensor, h: torch.Tensor, w_hh: torch.Tensor, b_hh: torch
 
 
 def _embed(weight: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
-    """(K, V, E) and ids (B, L) or (K, B, L) → (K, B, L, E)."""
-    if ids.dim() == 2:
-        return weight[:, ids]
-    k = torch.arange(weight.shape[0], device=ids.device).view(-1, 1, 1)
-    return weight[k, ids]
+    """(K, V, E) and ids (B, L) or (K, B, L) → (K, B, L, E).
+
+    One ``F.embedding`` over the K tables laid end to end: its backward adds up repeated ids in a fixed order,
+    so a run repeats exactly (advanced indexing's backward did not, on 2 CPU threads).
+    """
+    K, V, E = weight.shape
+    offsets = torch.arange(K, device=ids.device).view(-1, 1, 1) * V  # model k's rows start at k V
+    return F.embedding(ids.expand(K, -1, -1) + offsets, weight.reshape(K * V, E))
 
 
 def encode(p: dict[str, torch.Tensor], src: torch.Tensor, src_mask: torch.Tensor) -> torch.Tensor:
