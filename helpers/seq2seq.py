@@ -393,17 +393,18 @@ def plot_decoding_steps(trace: dict, title: str | None = None) -> Figure:
     probs, words, chosen = trace["top_probs"], trace["top_words"], trace["chosen"]
     L, k = probs.shape
     with plt.rc_context(plots.COURSE_RC):
-        fig, ax = plt.subplots(figsize=(max(6.0, 1.05 * L + 1.5), 0.55 * k + 2.2), layout="constrained")
+        # narrow columns and large text: the figure is shown scaled to the page width, so inches cost font size
+        fig, ax = plt.subplots(figsize=(max(6.0, 0.92 * L + 1.3), 0.62 * k + 1.5), layout="constrained")
         im = ax.imshow(probs.T, cmap="viridis", vmin=0, vmax=1, aspect="auto")
         for t in range(L):
             for r in range(k):
-                ax.text(t, r, f"{words[t][r]}\n{probs[t, r]:.2f}", ha="center", va="center", fontsize=8,
-                        color="black" if probs[t, r] > 0.6 else "white")
+                ax.text(t, r, f"{words[t][r]}\n{probs[t, r]:.2f}", ha="center", va="center", fontsize=10.5,
+                        color="black" if probs[t, r] > 0.6 else "white", linespacing=1.1)
         ax.grid(False)
         ax.set_xticks(range(L), labels=[f"{t + 1}" for t in range(L)])
         ax.set_yticks(range(k), labels=[f"#{r + 1}" for r in range(k)])
         ax.set(xlabel="decoder step (the top word is chosen and fed to the next step)", ylabel="rank")
-        fig.colorbar(im, ax=ax, label="probability", shrink=0.9)
+        fig.colorbar(im, ax=ax, label="probability", shrink=0.9, fraction=0.025, pad=0.01)
         ax.set_title(title or f"Greedy decoding: <s> → {' '.join(chosen)}")
     plt.close(fig)
     return fig
@@ -725,22 +726,38 @@ def mark_wrong(pred: Sequence[str], ref: Sequence[str]) -> str:
     return " ".join(words)
 
 
-def plot_curves_by_setting(histories: dict[str, dict], keys: Sequence[str], title: str,
+def plot_curves_by_setting(histories: dict[str, dict | Sequence[dict]], keys: Sequence[str], title: str,
                            xlabel: str = "training step") -> Figure:
-    """One panel per ``key`` of the evaluation history (``eval_step`` on x), one line per run."""
+    """One panel per ``key`` of the evaluation history (``eval_step`` on x), one colour per setting.
+
+    A setting maps to one history or to a list of them (one per random seed): the mean is drawn as a line, the
+    range over the seeds as a band, and every seed as a thin line.
+    """
     if not histories:
-        raise ValueError("histories: got none; expected name → training history")
-    for name, h in histories.items():
-        missing = [k for k in ("eval_step", *keys) if k not in h]
-        if missing:
-            raise ValueError(f"histories: {name!r} lacks {missing}; expected eval_fn to log them")
+        raise ValueError("histories: got none; expected name → training history (or a list of them)")
+    runs = {name: [h] if isinstance(h, dict) else list(h) for name, h in histories.items()}
+    for name, hs in runs.items():
+        if not hs:
+            raise ValueError(f"histories: {name!r} has no runs; expected at least one history")
+        for h in hs:
+            missing = [k for k in ("eval_step", *keys) if k not in h]
+            if missing:
+                raise ValueError(f"histories: {name!r} lacks {missing}; expected eval_fn to log them")
     with plt.rc_context(plots.COURSE_RC):
         fig, axes = plt.subplots(1, len(keys), figsize=(5.2 * len(keys), 4.0), layout="constrained", squeeze=False)
         for ax, key in zip(axes[0], keys, strict=True):
-            for name, h in histories.items():
-                ax.plot(h["eval_step"], h[key], marker="o", label=name)
+            for i, (name, hs) in enumerate(runs.items()):
+                colour = plots.OKABE_ITO[i % len(plots.OKABE_ITO)]
+                x = hs[0]["eval_step"]
+                ys = np.array([h[key] for h in hs], dtype=float)  # (seeds, evaluations)
+                label = name if len(hs) == 1 else f"{name} (mean of {len(hs)} seeds, range shaded)"
+                ax.plot(x, ys.mean(0), marker="o", color=colour, label=label)
+                if len(hs) > 1:
+                    ax.fill_between(x, ys.min(0), ys.max(0), color=colour, alpha=0.2, linewidth=0)
+                    for y in ys:
+                        ax.plot(x, y, color=colour, linewidth=0.7, alpha=0.6)
             ax.set(xlabel=xlabel, ylabel=key)
-            ax.legend(title="teacher forcing" if "never" in histories else None)
+            ax.legend(title="teacher forcing" if "never" in runs else None, fontsize=8)
         fig.suptitle(title)
     plt.close(fig)
     return fig

@@ -356,6 +356,10 @@ def test_lesson03_figures():
     hist = {"always": {"eval_step": [1, 2], "exact match": [0.1, 0.2], "chrF": [10.0, 20.0]},
             "never": {"eval_step": [1, 2], "exact match": [0.0, 0.1], "chrF": [5.0, 9.0]}}
     assert isinstance(s2s.plot_curves_by_setting(hist, ["exact match", "chrF"], "t"), Figure)
+    seeds = {"always": [hist["always"], hist["never"]], "never": hist["never"]}  # a list of runs: mean + band
+    assert isinstance(s2s.plot_curves_by_setting(seeds, ["chrF"], "t"), Figure)
+    with pytest.raises(ValueError, match="histories"):
+        s2s.plot_curves_by_setting({"always": []}, ["chrF"], "t")
     with pytest.raises(ValueError, match="histories"):
         s2s.plot_curves_by_setting({"always": {"eval_step": [1]}}, ["chrF"], "t")
     panels = {"chrF": {"a": {"3–7": 80.0, "45+": 10.0}, "b": {"3–7": 90.0, "45+": 20.0}}}
@@ -378,3 +382,100 @@ def test_batch_moves_to_a_device_whole():
     assert isinstance(moved, s2s.Batch)
     for name in ("src", "src_mask", "tgt_in", "tgt_out", "tgt_mask"):
         assert torch.equal(getattr(moved, name), getattr(b, name))
+
+
+# ------------------------------------------------------------------------------------------ stacked training
+def _stacked_setup():
+    from helpers.env import set_seed
+
+    train = load_pairs("train")[:400]
+    sv, tv = s2s.build_vocabs(train)
+    cfg = s2s.Seq2SeqConfig(len(sv), len(tv), emb_size=6, hidden_size=10, pad_id=sv.pad_id)
+    models = []
+    for seed in (0, 1, 2):
+        set_seed(seed)
+        models.append(s2s.Seq2Seq(cfg))
+    return train, sv, tv, cfg, models
+
+
+def test_stacked_forward_equals_each_seq2seq():
+    from helpers import seq2seq_stacked as st
+
+    train, sv, tv, cfg, models = _stacked_setup()
+    p = st.stack_models(models)
+    b = s2s.make_batch(train[:7], sv, tv)  # K 3, B 7, E 6, H 10: every size different
+    assert b.src_mask.sum(1).unique().numel() > 1  # sentences of different lengths: padding is exercised
+    logits = st.forward(p, b.src, b.src_mask, b.tgt_in)
+    never = st.forward(p, b.src, b.src_mask, b.tgt_in, torch.zeros(3, b.tgt_in.shape[1], dtype=torch.bool))
+    for k, m in enumerate(models):
+        torch.testing.assert_close(logits[k], m(b.src, b.src_mask, b.tgt_in)[0])
+        torch.testing.assert_close(never[k], m(b.src, b.src_mask, b.tgt_in, 0.0)[0])
+        _, context = m.encoder(b.src, b.src_mask)
+        torch.testing.assert_close(st.encode(p, b.src, b.src_mask)[k], context)
+    losses = st.masked_losses(logits, b.tgt_out, b.tgt_mask)
+    torch.testing.assert_close(losses[1], s2s.masked_cross_entropy(logits[1], b.tgt_out, b.tgt_mask))
+    for k, m in enumerate(st.unstack(p, cfg)):
+        for (name, a), b_ in zip(m.state_dict().items(), models[k].state_dict().values(), strict=True):
+            torch.testing.assert_close(a, b_, msg=name)
+
+
+@pytest.mark.parametrize("teacher_forcing", [1.0, 0.0])
+def test_stacked_training_equals_train_model(teacher_forcing):
+    from helpers import seq2seq_stacked as st
+    from helpers.env import set_seed
+
+    train, sv, tv, cfg, _ = _stacked_setup()
+    seeds, lrs = [0, 1], [0.01, 0.003]
+    models, hists = st.train_stacked(cfg, seeds, lrs, [teacher_forcing] * 2, train, sv, tv, steps=9,
+                                     batch_size=13, clip=0.5, seed=4)
+    for k, (seed, lr) in enumerate(zip(seeds, lrs, strict=True)):
+        set_seed(seed)
+        ref = s2s.Seq2Seq(cfg)
+        h = s2s.train_model(ref, train, sv, tv, steps=9, batch_size=13, lr=lr, teacher_forcing=teacher_forcing,
+                            clip=0.5, seed=4)
+        torch.testing.assert_close(torch.tensor(hists[k]["train_loss"]), torch.tensor(h["train_loss"]))
+        torch.testing.assert_close(torch.tensor(hists[k]["grad_norm"]), torch.tensor(h["grad_norm"]))
+        for (name, a), b in zip(models[k].state_dict().items(), ref.state_dict().values(), strict=True):
+            # Adam divides by sqrt(v): where a gradient is ~1e-8, float rounding in it moves a step by ~1e-5
+            torch.testing.assert_close(a, b, atol=1e-4, rtol=1e-4, msg=name)
+        assert isinstance(models[k], s2s.Seq2Seq) and not models[k].training
+
+
+def test_stacked_mixed_settings_and_eval():
+    from helpers import seq2seq_stacked as st
+
+    train, sv, tv, cfg, _ = _stacked_setup()
+    models, hists = st.train_stacked(cfg, [0, 1, 2], [0.01] * 3, [1.0, 0.5, 0.0], train, sv, tv, steps=5,
+                                     batch_size=16, eval_fn=lambda m: {"n": 1.0}, eval_every=2)
+    assert len(models) == 3 and all(h["eval_step"] == [2, 4, 5] for h in hists)
+    assert all(len(h["train_loss"]) == 5 for h in hists)
+    for m in models:  # the <pad> rows never learn, as in nn.Embedding(padding_idx=…)
+        assert torch.all(m.encoder.embed.weight[sv.pad_id] == 0) and torch.all(m.decoder.embed.weight[tv.pad_id] == 0)
+
+
+def test_stacked_errors():
+    from helpers import seq2seq_stacked as st
+
+    train, sv, tv, cfg, models = _stacked_setup()
+    args = (train, sv, tv)
+    with pytest.raises(ValueError, match="seeds"):
+        st.train_stacked(cfg, [], [], [], *args, steps=2)
+    with pytest.raises(ValueError, match="lrs"):
+        st.train_stacked(cfg, [0, 1], [0.01], [1.0, 1.0], *args, steps=2)
+    with pytest.raises(ValueError, match="teacher_forcing"):
+        st.train_stacked(cfg, [0], [0.01], [1.5], *args, steps=2)
+    with pytest.raises(ValueError, match="steps"):
+        st.train_stacked(cfg, [0], [0.01], [1.0], *args, steps=0)
+    with pytest.raises(ValueError, match="clip"):
+        st.train_stacked(cfg, [0], [0.01], [1.0], *args, steps=2, clip=0)
+    with pytest.raises(ValueError, match="cfg"):
+        st.train_stacked(s2s.Seq2SeqConfig(len(sv), len(tv), 6, 10, attention="dot"), [0], [0.01], [1.0], *args,
+                         steps=2)
+    with pytest.raises(ValueError, match="models"):
+        st.stack_models([])
+    p = st.stack_models(models)
+    b = s2s.make_batch(train[:3], sv, tv)
+    with pytest.raises(ValueError, match="coins"):
+        st.forward(p, b.src, b.src_mask, b.tgt_in, torch.zeros(2, 2, dtype=torch.bool))
+    with pytest.raises(ValueError, match="params"):
+        st.unstack({"x": p["decoder.out.bias"]}, cfg)
