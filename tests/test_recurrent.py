@@ -317,6 +317,9 @@ def test_explorers_draw_first_then_redraw_on_change():
     ex.controls["units"].value = 2
     assert ex.n_draws == 4 and ex.last_error is None
     assert ex.last_figure.axes[0].get_images()[0].get_array().shape == (2, 5)  # 2 units × 5 tokens
+    opened = gates_explorer({c: runs_for(c) for c in modules}, ["the cat sat ."], cell="gru")  # not the first
+    assert opened.controls["cell"].value == "gru" and opened.n_draws == 1
+    assert any(t.get_text().startswith("GRU") for t in opened.last_figure.texts)  # the chosen cell is drawn
     with pytest.raises(ValueError, match="sentences"):
         gates_explorer({"lstm": runs_for("lstm")}, [])
 
