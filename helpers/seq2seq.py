@@ -750,7 +750,8 @@ def plot_curves_by_setting(histories: dict[str, dict | Sequence[dict]], keys: Se
                 colour = plots.OKABE_ITO[i % len(plots.OKABE_ITO)]
                 x = hs[0]["eval_step"]
                 ys = np.array([h[key] for h in hs], dtype=float)  # (seeds, evaluations)
-                label = name if len(hs) == 1 else f"{name} (mean of {len(hs)} seeds, range shaded)"
+                label = (f"{name} (1 random seed)" if len(hs) == 1
+                         else f"{name} (mean of {len(hs)} random seeds, range shaded)")
                 ax.plot(x, ys.mean(0), marker="o", color=colour, label=label)
                 if len(hs) > 1:
                     ax.fill_between(x, ys.min(0), ys.max(0), color=colour, alpha=0.2, linewidth=0)

@@ -357,7 +357,9 @@ def test_lesson03_figures():
             "never": {"eval_step": [1, 2], "exact match": [0.0, 0.1], "chrF": [5.0, 9.0]}}
     assert isinstance(s2s.plot_curves_by_setting(hist, ["exact match", "chrF"], "t"), Figure)
     seeds = {"always": [hist["always"], hist["never"]], "never": hist["never"]}  # a list of runs: mean + band
-    assert isinstance(s2s.plot_curves_by_setting(seeds, ["chrF"], "t"), Figure)
+    fig = s2s.plot_curves_by_setting(seeds, ["chrF"], "t")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["always (mean of 2 random seeds, range shaded)", "never (1 random seed)"]
     with pytest.raises(ValueError, match="histories"):
         s2s.plot_curves_by_setting({"always": []}, ["chrF"], "t")
     with pytest.raises(ValueError, match="histories"):
