@@ -360,6 +360,18 @@ def adamw_step(params: Sequence[torch.Tensor], grads: Sequence[torch.Tensor], st
             p.sub_(r / (1 - b1 ** t) * m / denom)
 
 
+def clip_per_model(grads: Sequence[torch.Tensor], max_norm: float) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """Clip stacked gradients (M, ...) model by model, as ``clip_grad_norm_`` would on each model alone.
+
+    Returns the clipped gradients and each model's norm before clipping, (M,).
+    """
+    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float) or max_norm <= 0:
+        raise ValueError(f"max_norm: got {max_norm!r}; expected a number > 0")
+    norms = torch.stack([g.pow(2).flatten(1).sum(1) for g in grads]).sum(0).sqrt()  # (M,) each model's norm
+    scale = (max_norm / (norms + 1e-6)).clamp(max=1.0)
+    return [g * scale.view(-1, *[1] * (g.dim() - 1)) for g in grads], norms
+
+
 def _padded(examples: Sequence[tuple[list[str], int]], vocab: Vocab) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     ids, mask, _ = pad_batch([vocab.encode(s) for s, _ in examples], vocab.pad_id)
     return ids, mask, torch.tensor([y for _, y in examples])

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from .data import Vocab, batches, pad_batch
-from .finetune import adamw_step
+from .finetune import adamw_step, clip_per_model
 from .rnn_cells import CELLS
 from .rnn_lm import LMConfig, RecurrentLM, _encode
 
@@ -129,9 +129,7 @@ def train_lm_stacked(cell: str, lrs: Sequence[float], seeds: Sequence[int], conf
         loss = stacked_lm_loss(cell, w, ids, vocab.pad_id)  # (K,)
         grads = torch.autograd.grad(loss.sum(), w)  # model k's loss reaches only model k's weights
         if config.clip is not None:
-            norm = torch.stack([g.pow(2).reshape(K, -1).sum(1) for g in grads]).sum(0).sqrt()  # (K,)
-            coef = (config.clip / (norm + 1e-6)).clamp(max=1.0)  # as clip_grad_norm_ on each model alone
-            grads = [g * coef.view(-1, *[1] * (g.dim() - 1)) for g in grads]
+            grads, _ = clip_per_model(grads, config.clip)  # as clip_grad_norm_ on each model alone
         adamw_step(w, grads, state, lr, weight_decay=0.0)  # Adam: AdamW without weight decay
         losses.append(loss.detach())
     seconds = time.perf_counter() - start

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 from .data import Vocab
 from .env import set_seed
-from .finetune import adamw_step
+from .finetune import adamw_step, clip_per_model
 from .seq2seq import Seq2Seq, Seq2SeqConfig, _pad_encoded, encode_pair, length_batches
 from .tinyworld import Pair
 
@@ -229,9 +229,7 @@ def train_stacked(cfg: Seq2SeqConfig, seeds: Sequence[int], lrs: Sequence[float]
             for i, n in enumerate(names):  # like nn.Embedding(padding_idx=…): the <pad> row never learns
                 if n in pad_rows:
                     grads[i][:, pad_rows[n]] = 0
-            norms = torch.stack([g.pow(2).flatten(1).sum(1) for g in grads]).sum(0).sqrt()  # (K,) each model's norm
-            scale = (clip / (norms + 1e-6)).clamp(max=1.0)  # as clip_grad_norm_
-            grads = [g * scale.view(-1, *[1] * (g.dim() - 1)) for g in grads]
+            grads, norms = clip_per_model(grads, clip)  # as clip_grad_norm_ on each model alone
             adamw_step(params, grads, state, lr0 * (1 - 0.95 * step / steps), weight_decay=0.0)
             step += 1
             now = time.perf_counter() - start

@@ -190,3 +190,21 @@ def test_finetune_grid_shapes_and_errors(vocab):
     with pytest.raises(ValueError, match="freeze"):  # frozen grids need one shared encoder
         finetune.finetune_grid(lambda s: finetune.Encoder(TransformerLM(cfg)), ex, vocab, [2], [0, 1], [1e-3], 2,
                                {"test": ex}, width=8, freeze=True)
+
+
+def test_clip_per_model_equals_clip_grad_norm_on_each_model_alone():
+    torch.manual_seed(0)
+    shapes = [(3, 5, 7), (3, 4)]
+    grads = [torch.randn(*s) * scale for s, scale in zip(shapes, (1.0, 3.0), strict=True)]
+    grads[0][1] *= 1e-3  # model 1 is under the limit and must come back unchanged
+    clipped, norms = finetune.clip_per_model(grads, 1.0)
+    for k in range(3):
+        alone = [torch.nn.Parameter(torch.zeros_like(g[k])) for g in grads]
+        for p, g in zip(alone, grads, strict=True):
+            p.grad = g[k].clone()
+        norm = torch.nn.utils.clip_grad_norm_(alone, 1.0)
+        torch.testing.assert_close(norms[k], norm)
+        for p, c in zip(alone, clipped, strict=True):
+            torch.testing.assert_close(c[k], p.grad)
+    with pytest.raises(ValueError, match="max_norm"):
+        finetune.clip_per_model(grads, 0)
